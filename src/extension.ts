@@ -7,11 +7,19 @@ export interface CdfWorkflowsApi {
 
 export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const log = vscode.window.createOutputChannel('CDF Workflows', { log: true });
+  const version = (context.extension.packageJSON as { version: string }).version;
   context.subscriptions.push(
     log,
     vscode.commands.registerCommand('cdfWorkflows.showLog', () => log.show(true)),
+    vscode.commands.registerCommand('cdfWorkflows.about', async () => {
+      const choice = await vscode.window.showInformationMessage(
+        `CDF Data Workflows ${version} is active (VS Code ${vscode.version}).`,
+        'Show Log',
+      );
+      if (choice === 'Show Log') log.show(true);
+    }),
   );
-  log.info('CDF Data Workflows activated');
+  log.info(`CDF Data Workflows ${version} activated`);
   return { log };
 }
 
