@@ -93,7 +93,7 @@ export class ScriptedUserInput implements UserInput {
     try {
       return Promise.resolve(this.answer(kind, message, options, actions));
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
