@@ -1,0 +1,175 @@
+// Tree nodes are model objects: each owns its TreeItem and its children, and knows its parent so that
+// TreeView.reveal works. The provider only delegates. A failed load becomes an error node with a retry
+// action in place of the children; the rest of the tree stays.
+import * as vscode from 'vscode';
+import { describeError } from '../boundary';
+
+export abstract class TreeNode {
+  constructor(readonly parent: TreeNode | undefined) {}
+
+  /** Unique and stable across refreshes (used as the TreeItem id, for reveal and expansion state). */
+  abstract readonly id: string;
+
+  abstract getTreeItem(): vscode.TreeItem;
+
+  getChildren(): Promise<TreeNode[]> {
+    return Promise.resolve([]);
+  }
+
+  /** The node to refresh when this node's own data changed (usually itself). */
+  get refreshTarget(): TreeNode {
+    return this;
+  }
+}
+
+/** Changes the tree through the provider: nodes call it instead of holding the provider. */
+export interface TreeChanges {
+  changed(node: TreeNode | undefined): void;
+}
+
+/** A node whose children come from requests; failures turn into an error node with "Retry Loading". */
+export abstract class LoadingNode extends TreeNode {
+  private cache: TreeNode[] | undefined;
+
+  constructor(parent: TreeNode | undefined, protected readonly changes: TreeChanges) {
+    super(parent);
+  }
+
+  protected abstract loadChildren(): Promise<TreeNode[]>;
+
+  override async getChildren(): Promise<TreeNode[]> {
+    if (this.cache) return this.cache;
+    try {
+      this.cache = await this.loadChildren();
+    } catch (e) {
+      return [new ErrorNode(this, e)];
+    }
+    return this.cache;
+  }
+
+  /** Forget what was loaded; the next expansion loads again. */
+  invalidate(): void {
+    this.cache = undefined;
+  }
+
+  refresh(): void {
+    this.invalidate();
+    this.changes.changed(this);
+  }
+
+  /** The children loaded so far, without loading (for reveal and for updates by id). */
+  get loaded(): readonly TreeNode[] | undefined {
+    return this.cache;
+  }
+}
+
+/** One page at a time: the loaded items, then "Load More..." while the server has a next cursor. */
+export abstract class PagedNode<T> extends LoadingNode {
+  private items: T[] = [];
+  private nextCursor: string | undefined;
+  private loadedOnce = false;
+
+  protected abstract loadPage(cursor: string | undefined): Promise<{ items: T[]; nextCursor?: string }>;
+  protected abstract toNode(item: T): TreeNode;
+
+  protected override async loadChildren(): Promise<TreeNode[]> {
+    if (!this.loadedOnce) {
+      const page = await this.loadPage(undefined);
+      this.items = page.items;
+      this.nextCursor = page.nextCursor;
+      this.loadedOnce = true;
+    }
+    return this.render();
+  }
+
+  protected render(): TreeNode[] {
+    const nodes = this.items.map(i => this.toNode(i));
+    if (nodes.length === 0) nodes.push(this.emptyNode());
+    if (this.nextCursor) nodes.push(new LoadMoreNode(this));
+    return nodes;
+  }
+
+  protected emptyNode(): TreeNode {
+    return new MessageNode(this, 'empty', 'Nothing here yet');
+  }
+
+  get hasMore(): boolean {
+    return this.nextCursor !== undefined;
+  }
+
+  /** Fetches the next page (one request) and appends it; page one is not fetched again. */
+  async loadMore(): Promise<void> {
+    if (!this.nextCursor) return;
+    const page = await this.loadPage(this.nextCursor);
+    this.items = [...this.items, ...page.items];
+    this.nextCursor = page.nextCursor;
+    super.invalidate();
+    this.changes.changed(this);
+  }
+
+  override invalidate(): void {
+    this.loadedOnce = false;
+    this.items = [];
+    this.nextCursor = undefined;
+    super.invalidate();
+  }
+
+  protected get loadedItems(): readonly T[] {
+    return this.items;
+  }
+}
+
+export class LoadMoreNode extends TreeNode {
+  constructor(override readonly parent: PagedNode<unknown>) {
+    super(parent);
+  }
+  get id(): string {
+    return `${this.parent.id}/~more`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Load More...', vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('fold-down');
+    item.contextValue = 'loadMore';
+    item.command = { command: 'cdfWorkflows.loadMore', title: 'Load More', arguments: [this] };
+    return item;
+  }
+}
+
+export class ErrorNode extends TreeNode {
+  constructor(override readonly parent: LoadingNode, readonly error: unknown) {
+    super(parent);
+  }
+  get id(): string {
+    return `${this.parent.id}/~error`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const { message } = describeError(this.error);
+    const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+    item.tooltip = new vscode.MarkdownString(`**Could not load.**\n\n${escapeMarkdown(message)}\n\nUse *Retry Loading* to try again.`);
+    item.contextValue = 'error';
+    return item;
+  }
+}
+
+export class MessageNode extends TreeNode {
+  constructor(parent: TreeNode | undefined, private readonly key: string, private readonly label: string, private readonly icon = 'info') {
+    super(parent);
+  }
+  get id(): string {
+    return `${this.parent?.id ?? ''}/~${this.key}`;
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    item.contextValue = 'message';
+    return item;
+  }
+}
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, m => `\\${m}`);
+}

@@ -1,0 +1,32 @@
+// The TreeDataProvider only delegates to the nodes (no instanceof ladder).
+import * as vscode from 'vscode';
+import type { TreeChanges, TreeNode } from './node';
+
+export class WorkflowsTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeChanges, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  constructor(private readonly roots: () => Promise<TreeNode[]>) {}
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = node.getTreeItem();
+    item.id ??= node.id;
+    return item;
+  }
+
+  getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    return node ? node.getChildren() : this.roots();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  changed(node: TreeNode | undefined): void {
+    this.emitter.fire(node);
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
