@@ -1,0 +1,37 @@
+// URL rules shared by CDF and identity-provider endpoints: https only, except loopback (the sandbox).
+import { InputError } from '../errors';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || hostname.startsWith('127.');
+}
+
+/** Parses `value` as an https URL (http allowed for loopback); `what` names it in the error. */
+export function parseServiceUrl(value: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(`${what} "${value}" is not a URL. Use a full address such as https://westeurope-1.cognitedata.com.`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new InputError(`${what} "${url.origin}" must use https (plain http is only allowed for localhost, e.g. the local sandbox).`);
+}
+
+/** `https://{cluster}.cognitedata.com` for a cluster name like `westeurope-1`. */
+export function clusterBaseUrl(cluster: string): string {
+  const name = cluster.trim();
+  if (!/^[a-z0-9][a-z0-9.-]*$/i.test(name)) {
+    throw new InputError(`CDF cluster "${cluster}" is not a cluster name. Use the part before .cognitedata.com, e.g. westeurope-1.`);
+  }
+  return `https://${name}.cognitedata.com`;
+}
+
+/** The cluster of a `https://{cluster}.cognitedata.com` base URL (also private-link hosts), if any. */
+export function clusterOf(baseUrl: string): string | undefined {
+  const host = new URL(baseUrl).hostname;
+  const match = /(?:^|\.)([a-z0-9-]+)\.cognitedata\.com$/i.exec(host);
+  return match?.[1];
+}

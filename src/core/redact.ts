@@ -1,0 +1,64 @@
+// Masking of secrets and tokens in text that leaves the client: log lines and error messages.
+// Two layers: exact values the client knows are secret (client secrets, tokens, nonces), and patterns
+// that look like credentials whatever their value (Bearer headers, JWTs, `client_secret=` pairs).
+import { type Logger } from './log';
+
+export const MASK = '***';
+
+// Shorter values would mask ordinary words; real secrets and tokens are much longer.
+const MIN_SECRET_LENGTH = 6;
+
+const CREDENTIAL_PATTERNS: readonly [RegExp, string][] = [
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${MASK}`],
+  // Three base64url segments starting with a JSON header: a JWT wherever it appears.
+  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, MASK],
+  // key=value in forms and query strings, "key": "value" in JSON.
+  [
+    /\b(client_secret|access_token|refresh_token|id_token|device_code|password|assertion|code_verifier)=([^&\s"']+)/gi,
+    `$1=${MASK}`,
+  ],
+  [
+    /("(?:clientSecret|client_secret|access_token|accessToken|refresh_token|refreshToken|id_token|nonce|token|password|secret)"\s*:\s*)"[^"]*"/gi,
+    `$1"${MASK}"`,
+  ],
+];
+
+/** Masks values that look like credentials, whatever they are. */
+export function maskCredentialPatterns(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of CREDENTIAL_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Knows the secrets of one client (added as they appear) and masks them and credential patterns. */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+  private sorted: string[] = [];
+
+  /** Remembers a value that must never appear in text; short or empty values are ignored. */
+  add(secret: string | undefined): void {
+    if (secret === undefined || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    // Longest first, so a secret containing another is masked whole.
+    this.sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.sorted) {
+      if (out.includes(secret)) out = out.split(secret).join(MASK);
+    }
+    return maskCredentialPatterns(out);
+  }
+}
+
+/** A Logger that masks every line before it reaches `inner`. */
+export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
+  return {
+    trace: (m) => inner.trace(redactor.redact(m)),
+    debug: (m) => inner.debug(redactor.redact(m)),
+    info: (m) => inner.info(redactor.redact(m)),
+    warn: (m) => inner.warn(redactor.redact(m)),
+    error: (m) => inner.error(redactor.redact(m)),
+  };
+}

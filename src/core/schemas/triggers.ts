@@ -1,0 +1,75 @@
+// Workflow triggers, discriminated on triggerRule.triggerType (REFERENCE §2.6). Unknown trigger types
+// pass through untouched.
+import { z } from 'zod';
+import { discriminatedWithFallback, epochMs, jsonObject, stringMap } from './common';
+import { knownOr } from './tasks';
+
+export const TRIGGER_TYPES = ['schedule', 'dataModeling', 'recordStream'] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+const knownTriggerRules = {
+  schedule: z.looseObject({
+    triggerType: z.literal('schedule'),
+    cronExpression: z.string(),
+    timezone: z.string().nullish(),
+  }),
+  dataModeling: z.looseObject({
+    triggerType: z.literal('dataModeling'),
+    dataModelingQuery: jsonObject,
+    batchSize: z.number(),
+    batchTimeout: z.number(),
+  }),
+  recordStream: z.looseObject({
+    triggerType: z.literal('recordStream'),
+    streamExternalId: z.string(),
+    batchSize: z.number(),
+    batchTimeout: z.number(),
+  }),
+};
+
+export const triggerRule = discriminatedWithFallback(
+  'triggerType',
+  knownTriggerRules,
+  z.looseObject({ triggerType: z.string() }),
+);
+export type TriggerRule = z.output<typeof triggerRule>;
+export type KnownTriggerRule<T extends TriggerType = TriggerType> = z.output<(typeof knownTriggerRules)[T]>;
+
+export function isTriggerRuleOfType<T extends TriggerType>(rule: TriggerRule, type: T): rule is KnownTriggerRule<T> {
+  return rule.triggerType === type;
+}
+
+export const trigger = z.looseObject({
+  externalId: z.string(),
+  triggerRule,
+  workflowExternalId: z.string(),
+  workflowVersion: z.string(),
+  input: z.unknown().optional(),
+  metadata: stringMap.nullish(),
+  isPaused: z.boolean().optional(),
+  createdTime: epochMs,
+  lastUpdatedTime: epochMs,
+});
+export type Trigger = z.output<typeof trigger>;
+
+export const triggerUpsert = z.looseObject({
+  externalId: z.string().min(1).max(255),
+  triggerRule,
+  workflowExternalId: z.string().min(1).max(255),
+  workflowVersion: z.string().min(1).max(255),
+  input: jsonObject.optional(),
+  metadata: stringMap.optional(),
+  authentication: z.looseObject({ nonce: z.string().min(1) }),
+});
+export type TriggerUpsert = z.input<typeof triggerUpsert>;
+
+export const triggerRun = z.looseObject({
+  externalId: z.string(),
+  fireTime: epochMs,
+  workflowExternalId: z.string(),
+  workflowVersion: z.string(),
+  workflowExecutionId: z.string().nullish(),
+  status: knownOr(['success', 'failed']),
+  reasonForFailure: z.string().nullish(),
+});
+export type TriggerRun = z.output<typeof triggerRun>;
