@@ -1,0 +1,50 @@
+// Runs the e2e scenarios (out/test/e2e/**/*.test.js) with mocha on plain Node: each scenario drives
+// code-server's workbench with the packaged .vsix in headless Chromium (see workbench.ts).
+// Usage: node out/test/e2e/run.js [--grep <regexp>]   (after `npm run package` and `npm run build:out`)
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type * as TestHostModule from '../host/code-server.js';
+import { REPO_ROOT, SCREENSHOT_DIR, VSIX } from './workbench';
+
+const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const grepAt = args.findIndex((a) => a === '--grep');
+  const grep = grepAt >= 0 ? args[grepAt + 1] : args.find((a) => a.startsWith('--grep='))?.slice('--grep='.length);
+  if (!fs.existsSync(VSIX)) throw new Error(`${path.relative(process.cwd(), VSIX)} is missing: run \`npm run package\` first.`);
+  host.chromiumExecutable();   // fails early with the install command
+  host.ensureHost();
+
+  // Ctrl-C: mocha would stop mid-test and skip the after hooks, so stop code-server here.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      console.error(`\ne2e: ${sig}, stopping code-server and Chromium`);
+      void host.stopAllGroups().then(() => process.exit(130));
+    });
+  }
+
+  const files = fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.js')).map((f) => path.join(__dirname, f)).sort();
+  if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}: run \`npm run build:out\`.`);
+
+  // mocha 12 is an ES module: import() it (esbuild keeps dynamic imports as they are).
+  const { default: Mocha } = await import('mocha');
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', timeout: 60_000, slow: 10_000, ...(grep ? { grep: new RegExp(grep) } : {}) });
+  for (const f of files) mocha.addFile(f);
+  const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
+  });
+  console.log(`e2e tests: ${stats.passes} passing, ${stats.failures} failing${stats.pending ? `, ${stats.pending} pending` : ''}`);
+  console.log(`e2e screenshots: ${path.relative(process.cwd(), SCREENSHOT_DIR)}/`);
+  return stats.failures > 0 || stats.passes === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`e2e: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,273 @@
+// e2e helpers: a code-server with the packaged .vsix installed in a fresh profile, and its real workbench in
+// headless Chromium (playwright-core) with a fresh browser profile. A scenario is a mocha suite:
+//
+//   describe('my scenario', function () {
+//     const wb = useWorkbench({ settings: { ... } });          // before/after hooks: start, open, stop
+//     it('does the thing', async () => {
+//       await wb().runCommand('CDF Workflows: About CDF Data Workflows');
+//       assert.match(await wb().notification(/is active/), /CDF Data Workflows/);
+//       await wb().screenshot('about');
+//     });
+//   });
+//
+// Everything started here is stopped (code-server as a whole process group) in the after hook, also when
+// a test fails; a failed test leaves a screenshot FAILED-<title>.png next to the others.
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type * as TestHostModule from '../host/code-server.js';
+
+export const REPO_ROOT = findRepoRoot(__dirname);
+/** Screenshots land here (git-ignored). */
+export const SCREENSHOT_DIR = process.env.CDF_WORKFLOWS_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'e2e');
+/** The package under test: `npm run package` writes it. */
+export const VSIX = process.env.CDF_WORKFLOWS_VSIX ?? path.join(REPO_ROOT, 'dist', 'cdf-workflows.vsix');
+/** The workspace a workbench opens by default (a fresh copy per server). */
+export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'extension', 'fixtures', 'workspace');
+
+const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
+
+const TIMEOUT_MS = 30_000;
+
+export interface CodeServerOptions {
+  /** Default: dist/cdf-workflows.vsix (CDF_WORKFLOWS_VSIX). Pass null to install nothing. */
+  vsix?: string | null;
+  /** User settings, on top of the harness defaults (telemetry off, no tips, no trust prompt). */
+  settings?: Record<string, unknown>;
+  /** A folder to copy into the scratch dir and open; default test/extension/fixtures/workspace. */
+  workspace?: string;
+  /** Extra environment for code-server and its extension host. */
+  env?: Record<string, string>;
+}
+
+/** code-server with the extension installed, in a fresh user-data-dir and extensions dir. */
+export class TestCodeServer {
+  private constructor(
+    private readonly server: TestHostModule.RunningCodeServer,
+    readonly scratch: string,
+    readonly userDataDir: string,
+    readonly workspace: string,
+  ) {}
+
+  get url(): string { return this.server.url; }
+  get logFile(): string { return this.server.logFile; }
+
+  static async start(options: CodeServerOptions = {}): Promise<TestCodeServer> {
+    const testHost = host.ensureHost();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdf-e2e-'));
+    const userDataDir = path.join(scratch, 'user-data');
+    const extensionsDir = path.join(scratch, 'extensions');
+    const workspace = path.join(scratch, 'workspace');
+    try {
+      fs.cpSync(options.workspace ?? FIXTURE_WORKSPACE, workspace, { recursive: true });
+      host.writeUserSettings(userDataDir, { ...host.WORKBENCH_SETTINGS, ...options.settings });
+      const vsix = options.vsix === undefined ? VSIX : options.vsix;
+      if (vsix) host.installExtension(testHost, vsix, { extensionsDir, userDataDir });
+      const server = await host.startCodeServer({
+        host: testHost, userDataDir, extensionsDir,
+        env: { EXTENSIONS_GALLERY: '{}', ...options.env },
+        args: ['--disable-proxy', '--ignore-last-opened'],
+      });
+      return new TestCodeServer(server, scratch, userDataDir, workspace);
+    } catch (e) {
+      fs.rmSync(scratch, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Stops code-server's whole process group and removes its scratch dir. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    fs.rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+export interface WorkbenchOptions {
+  /** A folder to open; default the server's workspace copy. */
+  folder?: string;
+  viewport?: { width: number; height: number };
+}
+
+/** The workbench page of a TestCodeServer in a fresh Chromium profile, with the moves scenarios need. */
+export class Workbench {
+  /** Uncaught page errors, for assertions and failure reports. */
+  readonly pageErrors: string[] = [];
+
+  private constructor(readonly context: BrowserContext, readonly page: Page, private readonly profile: string) {
+    page.on('pageerror', (e) => this.pageErrors.push(e.message));
+  }
+
+  static async open(server: TestCodeServer, options: WorkbenchOptions = {}): Promise<Workbench> {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cdf-e2e-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: host.chromiumExecutable(),
+      headless: true,
+      viewport: options.viewport ?? { width: 1400, height: 850 },
+      args: [...host.CHROMIUM_ARGS],
+      // run.ts handles Ctrl-C for the browser and code-server together.
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    const wb = new Workbench(context, page, profile);
+    try {
+      await page.goto(`${server.url}?folder=${encodeURIComponent(options.folder ?? server.workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // The status bar appears once the remote connection and the extension host are up.
+      await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+      return wb;
+    } catch (e) {
+      await wb.close();
+      throw e;
+    }
+  }
+
+  /** Clicks a view container in the activity bar, e.g. 'CDF Workflows', and waits for its side bar. */
+  async openViewContainer(title: string): Promise<Locator> {
+    const item = this.page.locator(`.activitybar .action-item [aria-label^="${cssString(title)}"]`).first();
+    await item.waitFor({ timeout: TIMEOUT_MS });
+    const sidebar = this.page.locator('.part.sidebar');
+    const open = await sidebar.isVisible() && (await sidebar.locator('.composite.title').innerText()).toUpperCase().includes(title.toUpperCase());
+    if (!open) {
+      await item.click();
+      await this.page.mouse.move(700, 400);   // no hover tooltip over the view in screenshots
+    }
+    await sidebar.locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }).waitFor({ timeout: TIMEOUT_MS });
+    return sidebar;
+  }
+
+  /** A view pane of the side bar, by its name ('Workflows'). */
+  viewPane(name: string): Locator {
+    return this.page.locator('.part.sidebar .pane', { has: this.page.locator('.pane-header', { hasText: name }) });
+  }
+
+  /** Runs a command through the palette (F1) by its full title, e.g. 'CDF Workflows: About CDF Data Workflows'. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: TIMEOUT_MS });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: TIMEOUT_MS });
+    await row.click();
+    await input.waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
+  }
+
+  /** A notification toast whose text matches, e.g. notificationToast(/is active/). */
+  notificationToast(text: string | RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).last();
+  }
+
+  /** Waits for a notification toast and returns its message (first line), once its slide-in has ended. */
+  async notification(text: string | RegExp, timeout = TIMEOUT_MS): Promise<string> {
+    const toast = this.notificationToast(text);
+    await toast.waitFor({ timeout });
+    await toast.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+    return (await toast.locator('.notification-list-item-message').innerText()).trim();
+  }
+
+  /** Clicks a button of a notification toast, e.g. 'Show Log'. */
+  async clickNotificationButton(text: string | RegExp, button: string): Promise<void> {
+    await this.notificationToast(text).getByRole('button', { name: button }).click();
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  /** A tree item of any tree in the workbench, by its accessible name (its label, plus description if any). */
+  treeItem(name: string | RegExp): Locator {
+    return this.page.getByRole('treeitem', { name }).first();
+  }
+
+  async clickTreeItem(name: string | RegExp): Promise<Locator> {
+    const item = this.treeItem(name);
+    await item.click({ timeout: TIMEOUT_MS });
+    return item;
+  }
+
+  /** Right-clicks an element (a tree item, an editor, an explorer file) and returns the context menu. */
+  async openContextMenu(target: Locator): Promise<Locator> {
+    await target.click({ button: 'right', timeout: TIMEOUT_MS });
+    const menu = this.page.locator('.context-view .monaco-menu').last();
+    await menu.waitFor({ timeout: TIMEOUT_MS });
+    return menu;
+  }
+
+  /** Right-clicks target and chooses a context menu entry by its label. */
+  async chooseFromContextMenu(target: Locator, label: string | RegExp): Promise<void> {
+    const menu = await this.openContextMenu(target);
+    await menu.getByRole('menuitem', { name: label }).first().click({ timeout: TIMEOUT_MS });
+  }
+
+  /** Saves a PNG of the whole workbench to SCREENSHOT_DIR/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const file = path.join(SCREENSHOT_DIR, `${slug(name)}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  async close(): Promise<void> {
+    try { await this.context.close(); } catch { /* the browser is already gone */ }
+    fs.rmSync(this.profile, { recursive: true, force: true });
+  }
+}
+
+export interface UseWorkbench extends CodeServerOptions, WorkbenchOptions {}
+
+/**
+ * Registers mocha hooks in the calling describe(): before starts a TestCodeServer and opens a Workbench,
+ * afterEach screenshots a failed test, after closes the browser and stops code-server. Returns a getter.
+ */
+export function useWorkbench(options: UseWorkbench = {}): () => Workbench {
+  let server: TestCodeServer | undefined;
+  let wb: Workbench | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    server = await TestCodeServer.start(options);
+    wb = await Workbench.open(server, options);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) {
+      const file = await wb.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
+      if (file) console.log(`      screenshot of the failure: ${path.relative(process.cwd(), file)}`);
+      if (wb.pageErrors.length) console.log(`      page errors: ${wb.pageErrors.slice(0, 5).join(' | ')}`);
+      if (server) {
+        const log = path.join(SCREENSHOT_DIR, `${slug(`FAILED-${this.currentTest.fullTitle()}`)}-code-server.log`);
+        fs.copyFileSync(server.logFile, log);
+        console.log(`      code-server log: ${path.relative(process.cwd(), log)}`);
+      }
+    }
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await wb?.close();
+    await server?.stop();
+  });
+  return () => {
+    if (!wb) throw new Error('The workbench did not start: see the before-all hook error.');
+    return wb;
+  };
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120);
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cdf-workflows') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No cdf-workflows package.json above ${from}`);
+  }
+}

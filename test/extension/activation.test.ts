@@ -1,0 +1,58 @@
+// The extension in a real extension host: it activates from its view, registers exactly the commands its
+// manifest declares, and the workspace the harness opens is there for later suites.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CdfWorkflowsApi } from '../../src/extension';
+import { repoRoot, testWorkspace } from './index';
+
+interface Manifest {
+  name: string;
+  publisher: string;
+  contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as Manifest;
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+describe('activation', () => {
+  it('activates when the CDF Workflows view opens and returns its API', async () => {
+    const extension = vscode.extensions.getExtension<CdfWorkflowsApi>(extensionId);
+    assert.ok(extension, `${extensionId} is not loaded in the extension host`);
+    await vscode.commands.executeCommand('workbench.view.extension.cdfWorkflows');
+    const api = extension.isActive ? extension.exports : await extension.activate();
+    assert.ok(extension.isActive);
+    assert.equal(typeof api.log.info, 'function');
+  });
+
+  it('registers every command that package.json declares', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  it('declares every cdfWorkflows command it registers', async () => {
+    const declared = new Set(manifest.contributes.commands.map((c) => c.command));
+    // VS Code itself registers <viewId>.focus, <viewId>.resetViewLocation, ... for each contributed view.
+    const viewIds = Object.values(manifest.contributes.views).flat().map((v) => `${v.id}.`);
+    const undeclared = (await vscode.commands.getCommands(true))
+      .filter((c) => c.startsWith('cdfWorkflows.') && !declared.has(c) && !viewIds.some((v) => c.startsWith(v)));
+    assert.deepEqual(undeclared, []);
+  });
+
+  it('shows its log without an error', async () => {
+    await vscode.commands.executeCommand('cdfWorkflows.showLog');
+  });
+
+  it('opens the fixture workspace with its JSON run inputs', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'no workspace folder is open');
+    assert.equal(path.resolve(folder.uri.fsPath), path.resolve(testWorkspace()));
+    const inputs = await vscode.workspace.findFiles('inputs/*.json');
+    assert.deepEqual(inputs.map((u) => path.basename(u.fsPath)).sort(), ['backfill-input.json', 'run-input.json']);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'inputs', 'run-input.json'));
+    assert.equal(doc.languageId, 'json');
+    assert.equal((JSON.parse(doc.getText()) as { assetExternalId: string }).assetExternalId, 'pump-station-01');
+  });
+});
