@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { missingInputReferences } from '../../../../src/core/run';
+import { definition, functionTask, inlineSubworkflow } from '../definition/builders';
+
+describe('core/run missingInputReferences', () => {
+  it('reports a whole-string ${workflow.input.<key>} the input lacks, with the task using it', () => {
+    const def = definition(functionTask('load', { runDate: '${workflow.input.runDate}', site: '${workflow.input.site}' }));
+    assert.deepEqual(missingInputReferences(def, { site: 'oslo' }), [{ path: 'runDate', taskExternalId: 'load', taskExternalIds: ['load'] }]);
+  });
+
+  it('finds references nested in objects and lists', () => {
+    const def = definition(functionTask('load', { options: { filters: [{ id: '${workflow.input.filter.id}' }] } }));
+    assert.deepEqual(
+      missingInputReferences(def, { filter: {} }).map((m) => m.path),
+      ['filter.id'],
+    );
+    assert.deepEqual(missingInputReferences(def, { filter: { id: 7 } }), []);
+  });
+
+  it('finds references inside inline subworkflow tasks', () => {
+    const def = definition(inlineSubworkflow('batch', [functionTask('inner', { day: '${workflow.input.day}' })]));
+    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', taskExternalId: 'inner', taskExternalIds: ['inner'] }]);
+  });
+
+  it('reports each path once with every task that uses it', () => {
+    const def = definition(
+      functionTask('a', { d: '${workflow.input.day}' }),
+      functionTask('b', { d: '${workflow.input.day}', again: '${workflow.input.day}' }, { after: ['a'] }),
+    );
+    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', taskExternalId: 'a', taskExternalIds: ['a', 'b'] }]);
+  });
+
+  it('needs nothing for ${workflow.input} alone', () => {
+    const def = definition(functionTask('a', '${workflow.input}'), functionTask('b', { all: '${workflow.input}' }));
+    assert.deepEqual(missingInputReferences(def, {}), []);
+  });
+
+  it('counts a key whose value is null as present', () => {
+    const def = definition(functionTask('a', { d: '${workflow.input.day}' }));
+    assert.deepEqual(missingInputReferences(def, { day: null }), []);
+  });
+
+  it('indexes into lists with numeric segments', () => {
+    const def = definition(functionTask('a', { first: '${workflow.input.sites.0.id}' }));
+    assert.deepEqual(missingInputReferences(def, { sites: [{ id: 1 }] }), []);
+    assert.deepEqual(missingInputReferences(def, { sites: [] }).map((m) => m.path), ['sites.0.id']);
+  });
+
+  it('ignores references inside longer strings and references to task outputs', () => {
+    const def = definition(
+      functionTask('a'),
+      functionTask('b', { label: 'day-${workflow.input.day}', prev: '${a.output.response}' }, { after: ['a'] }),
+    );
+    assert.deepEqual(missingInputReferences(def, {}), []);
+  });
+
+  it('does not treat inherited properties as present', () => {
+    const def = definition(functionTask('a', { d: '${workflow.input.toString}' }));
+    assert.deepEqual(missingInputReferences(def, {}).map((m) => m.path), ['toString']);
+  });
+});
