@@ -1,5 +1,6 @@
 // Types of code-server.js for the TypeScript test runners (test/extension/run.ts, test/e2e/**). Those load the
-// module at run time from the repo's test/host folder (esbuild copies no .js files to out/).
+// module at run time from the repo's test/host folder (esbuild copies no .js files to out/). `declare` keeps
+// esbuild, which also compiles this file (to an empty module), from asking for values.
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 
 export interface TestHost {
@@ -46,24 +47,24 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-export const REPO_ROOT: string;
-export const TEST_HOST_ROOT: string;
-export const DEFAULT_VERSION: string;
-export const WORKBENCH_SETTINGS: Readonly<Record<string, unknown>>;
-export const CHROMIUM_ARGS: readonly string[];
-export function hostVersion(env?: NodeJS.ProcessEnv): string;
-export function hostDir(version?: string): string;
-export function installedHost(version?: string): TestHost | undefined;
-export function ensureHost(options?: { version?: string; log?: (message: string) => void }): TestHost;
-export function startCodeServer(options: StartOptions): Promise<RunningCodeServer>;
-export function stopProcessGroup(child: ChildProcess, graceMs?: number): Promise<void>;
+export declare const REPO_ROOT: string;
+export declare const TEST_HOST_ROOT: string;
+export declare const DEFAULT_VERSION: string;
+export declare const WORKBENCH_SETTINGS: Readonly<Record<string, unknown>>;
+export declare const CHROMIUM_ARGS: readonly string[];
+export declare function hostVersion(env?: NodeJS.ProcessEnv): string;
+export declare function hostDir(version?: string): string;
+export declare function installedHost(version?: string): TestHost | undefined;
+export declare function ensureHost(options?: { version?: string; log?: (message: string) => void }): TestHost;
+export declare function startCodeServer(options: StartOptions): Promise<RunningCodeServer>;
+export declare function stopProcessGroup(child: ChildProcess, graceMs?: number): Promise<void>;
 /** Stops every process group started here that still runs (for Ctrl-C handlers). */
-export function stopAllGroups(): Promise<void>;
+export declare function stopAllGroups(): Promise<void>;
 /** Spawns a command in its own process group; it is killed if this process exits first. */
-export function spawnGroup(command: string, args: string[], options?: SpawnOptions): ChildProcess;
-export function installExtension(host: TestHost, vsix: string, dirs: { extensionsDir: string; userDataDir: string }): void;
-export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): string;
-export function chromiumExecutable(): string;
-export function freePort(): Promise<number>;
-export function portIsFree(port: number, bind?: string): Promise<boolean>;
-export function tailOf(file: string, lines: number): string;
+export declare function spawnGroup(command: string, args: string[], options?: SpawnOptions): ChildProcess;
+export declare function installExtension(host: TestHost, vsix: string, dirs: { extensionsDir: string; userDataDir: string }): void;
+export declare function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): string;
+export declare function chromiumExecutable(): string;
+export declare function freePort(): Promise<number>;
+export declare function portIsFree(port: number, bind?: string): Promise<boolean>;
+export declare function tailOf(file: string, lines: number): string;
