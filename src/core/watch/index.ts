@@ -1,0 +1,2 @@
+export * from './executionWatcher';
+export { Emitter, type Disposable, type Listener } from './emitter';
