@@ -35,8 +35,9 @@ export function discriminatedWithFallback<
   const K extends string,
   const M extends Record<string, z.ZodType>,
   F extends z.ZodType,
->(key: K, known: M, fallback: F): z.ZodType<z.output<M[keyof M]> | z.output<F>, unknown> {
-  return z.unknown().transform((value, ctx) => {
+>(key: K, known: M, fallback: F): z.ZodType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>> {
+  // Typed by its branches' inputs so request bodies stay typed; at runtime it accepts anything and dispatches.
+  const schema = z.unknown().transform((value, ctx) => {
     const tag = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
     const schema: z.ZodType = typeof tag === 'string' && Object.hasOwn(known, tag) ? known[tag] : fallback;
     const result = schema.safeParse(value);
@@ -44,6 +45,7 @@ export function discriminatedWithFallback<
     for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as z.core.$ZodRawIssue);
     return z.NEVER;
   });
+  return schema as unknown as z.ZodType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>>;
 }
 
 /** `items[3].workflowDefinition.tasks[0].type` from a zod path. */

@@ -63,6 +63,10 @@ export const triggerUpsert = z.looseObject({
 });
 export type TriggerUpsert = z.input<typeof triggerUpsert>;
 
+/** A trigger upsert without its nonce: the client adds a fresh one. */
+export const triggerUpsertItem = triggerUpsert.omit({ authentication: true });
+export type TriggerUpsertItem = z.input<typeof triggerUpsertItem>;
+
 export const triggerRun = z.looseObject({
   externalId: z.string(),
   fireTime: epochMs,
