@@ -101,7 +101,7 @@ describe('core/auth Toolkit .env import', () => {
   it('maps interactive login to device code with a warning', () => {
     const env = readToolkitEnv('CDF_CLUSTER=api\nCDF_PROJECT=p\nLOGIN_FLOW=interactive\nIDP_TENANT_ID=t\nIDP_CLIENT_ID=c');
     assert.equal(env.connection.loginFlow, 'device_code');
-    assert.match(env.warnings[0]!, /interactive/);
+    assert.match(env.warnings[0], /interactive/);
   });
 
   it('names a missing variable, what to set and where', () => {

@@ -16,7 +16,7 @@ describe('core/schemas', () => {
   it('rejects an execution without a required field and names the field', () => {
     const result = execution.safeParse(executionBody({ status: undefined }));
     assert.equal(result.success, false);
-    assert.deepEqual(result.error!.issues.map((i) => formatPath(i.path)), ['status']);
+    assert.deepEqual(result.error.issues.map((i) => formatPath(i.path)), ['status']);
   });
 
   it('discriminates task parameters on type and reports a broken known type by its full path', () => {
@@ -27,7 +27,7 @@ describe('core/schemas', () => {
     };
     const result = workflowVersion.safeParse(version);
     assert.equal(result.success, false);
-    assert.deepEqual(result.error!.issues.map((i) => formatPath(i.path)), ['workflowDefinition.tasks[1].parameters.transformation.externalId']);
+    assert.deepEqual(result.error.issues.map((i) => formatPath(i.path)), ['workflowDefinition.tasks[1].parameters.transformation.externalId']);
   });
 
   it('passes tasks of unknown types (functionApp) through untouched', () => {
@@ -74,8 +74,8 @@ describe('core/schemas', () => {
       }),
     );
     assert.equal(detailed.executedTasks.length, 4);
-    assert.equal(detailed.executedTasks[2]!.parentTaskExternalId, 'fan');
-    assert.equal(detailed.executedTasks[3]!.taskType, 'quantum');
+    assert.equal(detailed.executedTasks[2].parentTaskExternalId, 'fan');
+    assert.equal(detailed.executedTasks[3].taskType, 'quantum');
   });
 
   it('discriminates triggers on triggerRule.triggerType and passes unknown rules through', () => {
