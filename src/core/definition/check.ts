@@ -157,7 +157,7 @@ function checkTask(task: TaskDefinitionLike, path: string, ids: ReadonlySet<stri
     push('error', `Task "${id}" has timeout ${String(task.timeout)}; use ${LIMITS.timeoutSeconds.min} to ${LIMITS.timeoutSeconds.max} seconds (12 hours).`, `${path}.timeout`);
   }
   if (task.onFailure != null && task.onFailure !== 'abortWorkflow' && task.onFailure !== 'skipTask') {
-    push('error', `Task "${id}" has onFailure "${String(task.onFailure)}"; use "abortWorkflow" or "skipTask".`, `${path}.onFailure`);
+    push('error', `Task "${id}" has onFailure ${JSON.stringify(task.onFailure)}; use "abortWorkflow" or "skipTask".`, `${path}.onFailure`);
   }
   if (typeof task.name === 'string' && [...task.name].length > LIMITS.nameMaxLength) {
     push('error', `Task "${id}" has a name longer than ${LIMITS.nameMaxLength} characters.`, `${path}.name`);

@@ -13,7 +13,7 @@ export interface TaskDefinitionLike {
   readonly description?: string | null;
   readonly retries?: number | null;
   readonly timeout?: number | null;
-  readonly onFailure?: string | null;
+  readonly onFailure?: unknown;
   readonly dependsOn?: readonly TaskDependency[] | null;
 }
 
