@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 export const SECTION = 'cdfWorkflows';
 
 export interface ConnectionAuthSettings {
-  type: 'clientCredentials' | 'deviceCode';
+  type: 'clientCredentials' | 'deviceCode' | 'token';
   tokenUrl?: string;
   tenantId?: string;
   clientId?: string;
