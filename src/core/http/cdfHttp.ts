@@ -275,7 +275,7 @@ export class CdfHttp {
       }
       const failure = attempt.type === 'timeout' ? this.timeoutError(target, options, retries) : this.networkError(target, attempt, retries);
       this.logLine('warn', target, attempt.type === 'timeout' ? 'timeout' : (attempt.code ?? 'network-error'), attempt.ms, undefined, retries);
-      if (!options.idempotent) {
+      if (!options.idempotent && sent) {
         throw this.outcomeUnknown(
           target,
           options,

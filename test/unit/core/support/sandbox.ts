@@ -1,0 +1,84 @@
+// Starts the real sandbox for core suites and builds clients against it whose tokens, secrets and log
+// lines all go to the end-of-run secret scan.
+import { ClientCredentialsTokenSource, type ClientCredentialsOptions } from '../../../../src/core/auth/clientCredentials';
+import { type TokenSource } from '../../../../src/core/auth/tokenSource';
+import { type CdfClient, type CdfClientOptions, createCdfClient } from '../../../../src/core/client';
+import { type SessionCredentials } from '../../../../src/core/schemas/sessions';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../../../src/sandbox/index';
+import { CapturingLogger, rememberSecret } from './secretScan';
+
+export const APP_VERSION = '0.1.0-test';
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const sandbox = await startSandbox({ quiet: true, ...options });
+  rememberSecret(sandbox.clientSecret);
+  for (const c of options.clients ?? []) rememberSecret(c.clientSecret);
+  return sandbox;
+}
+
+/** Wraps a token source so every token it hands out is known to the secret scan. */
+export function recordingTokens(inner: TokenSource): TokenSource & { readonly issued: string[] } {
+  const issued: string[] = [];
+  return {
+    issued,
+    unauthorizedAdvice: inner.unauthorizedAdvice,
+    async getToken(signal?: AbortSignal) {
+      const token = await inner.getToken(signal);
+      if (!issued.includes(token)) issued.push(token);
+      rememberSecret(token);
+      return token;
+    },
+    invalidate: (token: string) => inner.invalidate(token),
+    sessionCredentials: (): SessionCredentials => inner.sessionCredentials(),
+  };
+}
+
+export function clientCredentials(sandbox: Sandbox, overrides: Partial<ClientCredentialsOptions> = {}): ClientCredentialsTokenSource {
+  return new ClientCredentialsTokenSource({
+    tokenUrl: sandbox.tokenUrl,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    baseUrl: sandbox.baseUrl,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...overrides,
+  });
+}
+
+export interface TestClient {
+  readonly client: CdfClient;
+  readonly logger: CapturingLogger;
+  readonly tokens: TokenSource & { readonly issued: string[] };
+}
+
+/** A client on the sandbox with tiny retry delays; close it in after/afterEach. */
+export function testClient(sandbox: Sandbox, overrides: Partial<CdfClientOptions> = {}): TestClient {
+  const logger = new CapturingLogger();
+  const tokens = recordingTokens(overrides.tokenSource ?? clientCredentials(sandbox, { logger }));
+  const client = createCdfClient({
+    baseUrl: sandbox.baseUrl,
+    project: sandbox.project,
+    appVersion: APP_VERSION,
+    logger,
+    retry: { baseDelayMs: 1, maxDelayMs: 10, maxRetries: 4 },
+    ...overrides,
+    tokenSource: tokens,
+  });
+  return { client, logger, tokens };
+}
+
+/** A workflow with one version whose only task is a quick cdf request, ready to run. */
+export async function simpleWorkflow(client: CdfClient, externalId = 'wf-simple', version = '1'): Promise<void> {
+  await client.workflows.upsert({ externalId, description: 'test workflow' });
+  await client.versions.upsert({
+    workflowExternalId: externalId,
+    version,
+    workflowDefinition: {
+      tasks: [{ externalId: 'ping', type: 'cdf', parameters: { cdfRequest: { resourcePath: '/workflows', method: 'GET' } } }],
+    },
+  });
+}
+
+/** Counts requests the sandbox answered for a method and path regex. */
+export function countRequests(sandbox: Sandbox, method: string, path: RegExp): number {
+  return sandbox.requests.list.filter((r) => r.method === method && path.test(r.path)).length;
+}
