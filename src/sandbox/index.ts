@@ -17,6 +17,7 @@
 //   Sandbox.settle()                              waits until in-flight work (requests, calls) is done
 //   Sandbox.close()                               stops server, timers and child processes
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import { ApiError } from './api-error';
 import { ALL_CAPABILITIES, type Capability } from './capabilities';
 import { type Clock, ManualClock, RealClock } from './clock';
@@ -24,16 +25,23 @@ import { type SandboxContext } from './context';
 import { normalizeDefinition } from './definition';
 import { type CdfRequestSpec, type EngineLimits, ExecutionEngine } from './engine';
 import { FaultInjector, type FaultRule } from './faults';
+import { FunctionRunner, type FunctionStubSource } from './function-runner';
 import { Identity, type SandboxClient } from './identity';
 import { newUuid } from './ids';
-import type { ExecutionRecord, FunctionCallRecord, FunctionRecord, VersionRecord, WorkflowRecord, WorkflowStatus } from './model';
+import type { ExecutionRecord, VersionRecord, WorkflowRecord, WorkflowStatus } from './model';
+import { Persistence } from './persistence';
 import { type LoggedRequest, RequestLog, type RequestFilter } from './request-log';
 import { Router } from './router';
 import { controlRoutes } from './routes/control';
 import { executionRoutes } from './routes/executions';
+import { fileRoutes } from './routes/files';
+import { functionRoutes } from './routes/functions';
 import { oauthRoutes } from './routes/oauth';
 import { sessionRoutes } from './routes/sessions';
+import { triggerRoutes } from './routes/triggers';
 import { workflowRoutes } from './routes/workflows';
+import { Scheduler } from './scheduler';
+import { seedDemo } from './seed-demo';
 import { SandboxHttpServer } from './server';
 import { SessionService } from './sessions';
 import { Store, versionKey } from './store';
@@ -45,6 +53,7 @@ export { type FaultKind, type FaultRule } from './faults';
 export { type LoggedRequest, type RequestFilter } from './request-log';
 export { type TransformationOutcome } from './transformations';
 export { type SandboxClient } from './identity';
+export { type FunctionStub } from './function-runner';
 export type { WorkflowStatus, TaskStatus } from './model';
 
 export interface SandboxOptions {
@@ -70,15 +79,10 @@ export interface SandboxOptions {
   limits?: Partial<EngineLimits>;
   /** Where stderr lines go (default process.stderr). */
   log?: (line: string) => void;
-}
-
-/** A function call stubbed by a test: no python runs; the call ends after `durationMs` on the clock. */
-export interface FunctionStub {
-  durationMs?: number;
-  status?: 'Completed' | 'Failed' | 'Timeout';
-  response?: unknown;
-  error?: string;
-  logs?: string[];
+  /** The python executable that runs function code (default 'python3' on PATH). */
+  python?: string;
+  /** How long a new function stays Queued and Deploying on the clock (default 1000 and 2000 ms). */
+  functionDeployMs?: { queued?: number; deploying?: number };
 }
 
 export interface InsertExecutionsOptions {
@@ -121,7 +125,7 @@ export interface Sandbox {
   ): void;
   insertExecutions(options: InsertExecutionsOptions): string[];
   scriptTransformation(transformationExternalId: string, outcome: TransformationOutcome | TransformationOutcome[]): void;
-  stubFunction(functionExternalId: string, stub: FunctionStub | ((data: unknown) => FunctionStub)): void;
+  stubFunction(functionExternalId: string, stub: FunctionStubSource): void;
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -196,24 +200,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { statusCode: res.status, response };
   };
 
-  // Function calls are wired in by the function runner; until a function exists there is nothing to call.
-  const startFunctionCall: (fn: FunctionRecord, data: Record<string, unknown>, sessionId: number | undefined, onDone: (c: FunctionCallRecord) => void) => FunctionCallRecord = () => {
-    throw new Error('Functions are not available in this sandbox build.');
-  };
+  const functions = new FunctionRunner({
+    store,
+    clock,
+    sessions,
+    project,
+    baseUrl: () => baseUrl,
+    python: options.python ?? 'python3',
+    timing: { queuedMs: options.functionDeployMs?.queued ?? 1000, deployMs: options.functionDeployMs?.deploying ?? 2000 },
+    ...(options.dataDir ? { workDir: path.join(options.dataDir, 'runtime') } : {}),
+    log,
+  });
 
   const engine = new ExecutionEngine({
     store,
     clock,
     sessions,
     transformations,
-    startFunctionCall: (fn, data, sessionId, onDone) => startFunctionCall(fn, data, sessionId, onDone),
+    startFunctionCall: (fn, data, sessionId, onDone) => functions.startCall(fn, data, sessionId !== undefined ? { sessionId } : {}, onDone),
     cdfRequest,
     limits: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) },
   });
 
-  const ctx: SandboxContext = { clock, store, identity, sessions, engine, project, baseUrl: () => baseUrl };
+  const scheduler = new Scheduler({ store, clock, sessions, engine, functions, log });
+  const ctx: SandboxContext = { clock, store, identity, sessions, engine, functions, scheduler, project, baseUrl: () => baseUrl };
   const router = new Router();
-  router.add(...oauthRoutes(ctx), ...workflowRoutes(ctx), ...executionRoutes(ctx), ...sessionRoutes(ctx));
+  router.add(
+    ...oauthRoutes(ctx),
+    ...workflowRoutes(ctx),
+    ...executionRoutes(ctx),
+    ...triggerRoutes(ctx),
+    ...sessionRoutes(ctx),
+    ...functionRoutes(ctx),
+    ...fileRoutes(ctx),
+  );
   router.add(
     ...controlRoutes({
       faults,
@@ -226,7 +246,42 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const http = new SandboxHttpServer({ router, identity, faults, requests, clock, project, quiet: options.quiet ?? true, internalKey, log });
   const port = await http.listen(options.port ?? 0);
   baseUrl = `http://127.0.0.1:${port}`;
-  void startFunctionCall;
+
+  // State: from the data dir when it has some, else the seed. Persistence starts after loading.
+  let persistence: Persistence | undefined;
+  try {
+    persistence = options.dataDir ? new Persistence(options.dataDir, store, project, log) : undefined;
+    const loaded = persistence?.load() ?? false;
+    if (loaded) {
+      functions.resume();
+      engine.resume();
+    } else if ((options.seed ?? 'empty') === 'demo') {
+      const first = clients[0];
+      seedDemo({
+        store,
+        clock,
+        sessions,
+        engine,
+        transformations,
+        client: { clientId: first.clientId, clientSecret: first.clientSecret, principal: identity.clientPrincipal(first.clientId, first.clientSecret)! },
+        project,
+        baseUrl,
+        tokenUrl: `${baseUrl}/oauth2/token`,
+      });
+    }
+    scheduler.armAll();
+  } catch (err) {
+    engine.close();
+    scheduler.close();
+    await functions.close();
+    await http.close();
+    throw err;
+  }
+  if (persistence) {
+    const p = persistence;
+    store.onChange(() => p.scheduleSave());
+    p.scheduleSave();
+  }
 
   const settle = async (): Promise<void> => {
     if (clock instanceof ManualClock) await clock.settle();
@@ -283,14 +338,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     insertExecutions: (o) => insertExecutions(store, clock, o),
     scriptTransformation: (xid, outcome) => transformations.script(xid, outcome),
-    stubFunction: () => {
-      throw new Error('Function stubs are not available in this sandbox build.');
+    stubFunction: (xid, stub) => {
+      functions.stub(xid, stub);
     },
     settle,
     close: () => {
       closed ??= (async () => {
         engine.close();
+        scheduler.close();
         await http.close();
+        await functions.close();
+        persistence?.close();
       })();
       return closed;
     },
