@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as TestHostModule from '../host/code-server.js';
-import { REPO_ROOT, SCREENSHOT_DIR, VSIX } from './workbench';
+import { closeAllWorkbenches, REPO_ROOT, SCREENSHOT_DIR, VSIX } from './workbench';
 
 const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
 
@@ -21,7 +21,9 @@ async function main(): Promise<number> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
       console.error(`\ne2e: ${sig}, stopping code-server and Chromium`);
-      void host.stopAllGroups().then(() => process.exit(130));
+      // A browser that does not close in 5 s is killed by the exit hook (killChildBrowsersOnExit).
+      const closed = Promise.race([closeAllWorkbenches(), new Promise((r) => setTimeout(r, 5000))]);
+      void closed.then(() => host.stopAllGroups()).then(() => process.exit(130));
     });
   }
 
@@ -37,7 +39,8 @@ async function main(): Promise<number> {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });
   console.log(`e2e tests: ${stats.passes} passing, ${stats.failures} failing${stats.pending ? `, ${stats.pending} pending` : ''}`);
-  console.log(`e2e screenshots: ${path.relative(process.cwd(), SCREENSHOT_DIR)}/`);
+  const shots = path.relative(process.cwd(), SCREENSHOT_DIR);
+  console.log(`e2e screenshots: ${shots.startsWith('..') ? SCREENSHOT_DIR : shots}/`);
   return stats.failures > 0 || stats.passes === 0 ? 1 : 0;
 }
 

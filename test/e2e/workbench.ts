@@ -30,6 +30,13 @@ export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'extension', 'fixt
 const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
 
 const TIMEOUT_MS = 30_000;
+const openWorkbenches = new Set<Workbench>();
+host.killChildBrowsersOnExit();
+
+/** Closes every open workbench's browser (for Ctrl-C handlers; then stop code-server with stopAllGroups). */
+export async function closeAllWorkbenches(): Promise<void> {
+  await Promise.all([...openWorkbenches].map((wb) => wb.close()));
+}
 
 export interface CodeServerOptions {
   /** Default: dist/cdf-workflows.vsix (CDF_WORKFLOWS_VSIX). Pass null to install nothing. */
@@ -80,7 +87,7 @@ export class TestCodeServer {
   /** Stops code-server's whole process group and removes its scratch dir. */
   async stop(): Promise<void> {
     await this.server.stop();
-    fs.rmSync(this.scratch, { recursive: true, force: true });
+    fs.rmSync(this.scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
@@ -111,6 +118,7 @@ export class Workbench {
     });
     const page = context.pages()[0] ?? await context.newPage();
     const wb = new Workbench(context, page, profile);
+    openWorkbenches.add(wb);
     try {
       await page.goto(`${server.url}?folder=${encodeURIComponent(options.folder ?? server.workspace)}`);
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -210,8 +218,10 @@ export class Workbench {
   }
 
   async close(): Promise<void> {
+    openWorkbenches.delete(this);
     try { await this.context.close(); } catch { /* the browser is already gone */ }
-    fs.rmSync(this.profile, { recursive: true, force: true });
+    // Chromium may still be flushing the profile while it exits: retry, and never fail a test over it.
+    try { fs.rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch { /* left in the temp dir */ }
   }
 }
 

@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   const workspace = path.join(scratch, 'workspace');
   fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
   const resultsFile = path.join(scratch, 'results.json');
-  const cleanup = () => fs.rmSync(scratch, { recursive: true, force: true });
+  const cleanup = () => fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   process.once('exit', cleanup);
 
   let vscodeExecutablePath: string | undefined;
@@ -59,6 +59,9 @@ async function main(): Promise<number> {
     [RESULTS_ENV]: resultsFile,
     ...(options.grep ? { CDF_WORKFLOWS_TEST_GREP: options.grep } : {}),
   };
+  // test-electron forwards Ctrl-C to the stand-in, which stops code-server; we only report it.
+  let interrupted = false;
+  process.on('SIGINT', () => { interrupted = true; });
   let exitCode = 0;
   try {
     await runTests({
@@ -76,6 +79,10 @@ async function main(): Promise<number> {
     // test-electron rejects on a non-zero exit; the results file says whether tests failed or never ran.
     console.error(`${label}: ${e instanceof Error ? e.message : String(e)}`);
     exitCode = 1;
+  }
+  if (interrupted) {
+    console.error(`${label}: interrupted`);
+    return 130;
   }
   const results = readResults(resultsFile);
   if (!results) {

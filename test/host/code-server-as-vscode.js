@@ -51,6 +51,7 @@ async function main() {
     console.error('code-server-as-vscode: needs --extensionTestsPath and --extensionDevelopmentPath (it stands in for VS Code under @vscode/test-electron).');
     return 2;
   }
+  host.killChildBrowsersOnExit();
   const testHost = host.installedHost();
   if (!testHost) {
     console.error(`code-server-as-vscode: the test host (code-server ${host.hostVersion()}) is not installed: run \`node test/host/install.js\`.`);
@@ -65,10 +66,15 @@ async function main() {
   const stopAll = () => stopping || (stopping = (async () => {
     try { if (browser) await browser.close(); } catch { /* already gone */ }
     if (server) await server.stop();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   })());
+  // Ctrl-C reaches us twice (the terminal's process group, then test-electron forwarding it): stop once,
+  // and keep handling the signal so a repeat cannot kill us before code-server is stopped.
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(sig, () => { console.error(`code-server-as-vscode: ${sig}, stopping code-server and Chromium`); void stopAll().then(() => process.exit(130)); });
+    process.on(sig, () => {
+      if (!stopping) console.error(`code-server-as-vscode: ${sig}, stopping code-server and Chromium`);
+      void stopAll().then(() => process.exit(130));
+    });
   }
 
   try {
@@ -105,7 +111,9 @@ async function main() {
       });
     });
     page.on('crash', () => resolveExit({ error: 'the workbench page crashed' }));
-    void server.exited.then(({ code, signal }) => resolveExit({ error: `code-server exited (${signal || `exit ${code}`}); log: ${server.logFile}` }));
+    void server.exited.then(({ code, signal }) => {
+      if (!stopping) resolveExit({ error: `code-server exited (${signal || `exit ${code}`}); log: ${server.logFile}` });
+    });
     const timeoutMs = Number(process.env.VSCODE_SHIM_TIMEOUT_MS) || 300000;
     const timer = setTimeout(() => resolveExit({ error: `no result from the extension host within ${timeoutMs / 1000} s (VSCODE_SHIM_TIMEOUT_MS)` }), timeoutMs);
 

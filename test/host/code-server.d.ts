@@ -60,6 +60,8 @@ export declare function startCodeServer(options: StartOptions): Promise<RunningC
 export declare function stopProcessGroup(child: ChildProcess, graceMs?: number): Promise<void>;
 /** Stops every process group started here that still runs (for Ctrl-C handlers). */
 export declare function stopAllGroups(): Promise<void>;
+/** Registers (once) an exit hook that SIGKILLs the groups of Chromium processes this process launched and did not close. */
+export declare function killChildBrowsersOnExit(): void;
 /** Spawns a command in its own process group; it is killed if this process exits first. */
 export declare function spawnGroup(command: string, args: string[], options?: SpawnOptions): ChildProcess;
 export declare function installExtension(host: TestHost, vsix: string, dirs: { extensionsDir: string; userDataDir: string }): void;

@@ -34,7 +34,7 @@ const WORKBENCH_SETTINGS = Object.freeze({
 /** Flags for Debian's Chromium in a container: no sandbox (root), no GPU, nothing in the background. */
 const CHROMIUM_ARGS = Object.freeze([
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-default-apps',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-crash-reporter', '--disable-breakpad',
 ]);
 
 function hostVersion(env = process.env) {
@@ -306,6 +306,27 @@ function killLiveGroupsNow() {
   for (const pgid of liveGroups.keys()) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } }
 }
 
+/**
+ * Last resort when this process exits without closing its browsers (an uncaught error, Ctrl-C mid-test):
+ * SIGKILL the process groups led by Chromium processes that are this process's own children.
+ */
+let browserGuard = false;
+function killChildBrowsersOnExit() {
+  if (browserGuard || process.platform !== 'linux') return;
+  browserGuard = true;
+  process.on('exit', () => {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+        if (ppid !== process.pid || pgrp !== Number(entry)) continue;
+        if (/chrom/i.test(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0])) process.kill(-pgrp, 'SIGKILL');
+      } catch { /* exited meanwhile */ }
+    }
+  });
+}
+
 /** Stops every process group started with startCodeServer/spawnGroup that is still running (for Ctrl-C handlers). */
 async function stopAllGroups() {
   await Promise.all([...liveGroups.values()].map((child) => stopProcessGroup(child)));
@@ -411,6 +432,6 @@ function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 module.exports = {
   REPO_ROOT, TEST_HOST_ROOT, DEFAULT_VERSION, WORKBENCH_SETTINGS, CHROMIUM_ARGS,
   hostVersion, hostDir, installedHost, ensureHost,
-  startCodeServer, stopProcessGroup, stopAllGroups, spawnGroup, installExtension, writeUserSettings,
+  startCodeServer, stopProcessGroup, stopAllGroups, spawnGroup, killChildBrowsersOnExit, installExtension, writeUserSettings,
   chromiumExecutable, freePort, portIsFree, tailOf,
 };
