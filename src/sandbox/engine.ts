@@ -338,6 +338,8 @@ export class ExecutionEngine {
       if (this.find(e, def.externalId, parent)) continue;
       const t = this.newTaskRecord(e, def, parent);
       t.status = 'SKIPPED';
+      // Never started: the input shows the parameters as defined (references unresolved).
+      t.input = structuredClone(def.parameters);
       delete t.startTime;
     }
   }

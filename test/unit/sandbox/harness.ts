@@ -1,6 +1,7 @@
 // Test harness: a started sandbox plus a small HTTP client that checks every JSON answer against the spec.
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are read loosely in tests (after the spec check) */
 import { gzipSync } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../src/sandbox';
 import { validateResponse } from './spec';
 
@@ -109,6 +110,21 @@ export class Harness {
     const r = await this.call('GET', `/workflows/executions/${id}`);
     if (r.status !== 200) throw new Error(`execution read failed: ${r.text}`);
     return r.body;
+  }
+
+  /**
+   * Deploys a function the way tools do: POST /files, PUT the zip to uploadUrl, POST /functions. Returns the
+   * function as created (status Queued); the caller advances the clock until it is Ready.
+   */
+  async deployFunction(externalId: string, files: Record<string, string>, extra: Record<string, unknown> = {}): Promise<any> {
+    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([n, t]) => [n, strToU8(t)])));
+    const file = await this.call('POST', '/files?overwrite=true', { name: `${externalId}.zip`, externalId: `${externalId}.zip`, mimeType: 'application/zip' });
+    if (file.status !== 201) throw new Error(`file create failed: ${file.text}`);
+    const put = await fetch(file.body.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/zip' }, body: zip });
+    if (put.status !== 200) throw new Error(`upload failed: ${put.status}`);
+    const fn = await this.call('POST', '/functions', { items: [{ name: externalId, externalId, fileId: file.body.id, ...extra }] });
+    if (fn.status !== 201) throw new Error(`function create failed: ${fn.text}`);
+    return fn.body.items[0];
   }
 
   close(): Promise<void> {

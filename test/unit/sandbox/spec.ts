@@ -4,6 +4,7 @@
 // [CogniteExternalId, Reference] which are both plain strings, are read as anyOf), and write-only fields are dropped
 // from `required` in responses. One more quirk found while testing: FunctionCallError lists `code` as
 // required without defining it; REFERENCE §4.3 gives the error as {message, trace}, so it is dropped too.
+// And a dynamic task's execution input holds the resolved task list where the spec only allows a string.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -81,8 +82,14 @@ function patchSpec(spec: Json): Json {
   const execProps = taskExec['properties'] as Json;
   execProps['input'] = { type: 'object' };
   execProps['output'] = { type: 'object' };
+  // A dynamic task's recorded input holds the resolved list of task definitions, not the reference string
+  // the spec allows (REFERENCE §2.4); accept both.
+  const executionInputs: Record<string, Json> = {
+    ...params,
+    dynamic: { type: 'object', required: ['dynamic'], properties: { dynamic: { type: 'object', properties: { tasks: { anyOf: [{ type: 'string' }, { type: 'array', items: ref('TaskDefinition') }] } } } } },
+  };
   const outputs = Object.fromEntries(Object.entries(TASK_OUTPUTS).map(([type, name]) => [type, name ? ref(name) : { type: 'object' }]));
-  taskExec['allOf'] = [...discriminate('taskType', 'input', params), ...discriminate('taskType', 'output', outputs)];
+  taskExec['allOf'] = [...discriminate('taskType', 'input', executionInputs), ...discriminate('taskType', 'output', outputs)];
   // Trigger rules: choose by triggerType.
   schemas['TriggerRule'] = {
     type: 'object',
@@ -109,7 +116,7 @@ function load(): { ajv: Ajv2020; spec: Json } {
   spec['$id'] = 'https://cdf.spec/openapi.json';
   const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true });
   addFormats(ajv);
-  for (const f of ['int64', 'int32', 'float', 'double', 'jsonpointer']) ajv.addFormat(f, true);
+  for (const f of ['int64', 'int32', 'uint64', 'float', 'double', 'jsonpointer']) ajv.addFormat(f, true);
   ajv.addSchema(spec);
   cached = { ajv, spec };
   return cached;
