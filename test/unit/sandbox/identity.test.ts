@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- response bodies are read loosely once the harness has checked them against the spec */
 import * as assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/sandbox';
 import { Harness } from './harness';
