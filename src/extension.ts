@@ -1,26 +1,76 @@
-// activate(): the one place that builds the extension's services and wires them together.
+// activate(): the one place that builds the extension's services and wires them together. It stays
+// cheap: no request, no sandbox and no client is created until a view or command needs it.
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { registerCommands, type CommandHandler } from './vscode/boundary';
+import { connectionCommands } from './vscode/connections/commands';
+import { ConnectionManager } from './vscode/connections/manager';
+import { SandboxHost } from './vscode/connections/sandboxHost';
+import { ConnectionSecrets } from './vscode/connections/secrets';
+import { ConnectionStatusBar } from './vscode/connections/statusBar';
+import { ExecutionTracker } from './vscode/executions/tracker';
+import { type Services } from './vscode/services';
+import { treeCommands } from './vscode/tree/commands';
+import { WorkflowsTree } from './vscode/tree/workflowsTree';
+import { type UserInput, VsCodeUserInput } from './vscode/ui';
 
+/** Returned from activate(): what the extension-host tests drive. Not a public API. */
 export interface CdfWorkflowsApi {
-  readonly log: vscode.LogOutputChannel;
+  readonly services: Services;
+  readonly tree: WorkflowsTree;
+  /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
+  setUserInput(ui: UserInput): UserInput;
 }
 
 export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const log = vscode.window.createOutputChannel('CDF Workflows', { log: true });
   const version = (context.extension.packageJSON as { version: string }).version;
+  let ui: UserInput = new VsCodeUserInput();
+  const currentUi = () => ui;
+
+  const storage = context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : path.join(os.tmpdir(), 'cdf-workflows');
+  const sandbox = new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log);
+  const connections = new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui: currentUi, sandbox });
+  const tracker = new ExecutionTracker(connections, currentUi, log);
+  const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never };
+  const tree = new WorkflowsTree(services);
+  services.tree = tree;
+
+  const basics: Record<string, CommandHandler> = {
+    'cdfWorkflows.showLog': () => log.show(true),
+    'cdfWorkflows.about': async () => {
+      const choice = await ui.ask('info', `CDF Data Workflows ${version} is active (VS Code ${vscode.version}).`, {}, 'Show Log');
+      if (choice === 'Show Log') log.show(true);
+    },
+  };
+
   context.subscriptions.push(
     log,
-    vscode.commands.registerCommand('cdfWorkflows.showLog', () => log.show(true)),
-    vscode.commands.registerCommand('cdfWorkflows.about', async () => {
-      const choice = await vscode.window.showInformationMessage(
-        `CDF Data Workflows ${version} is active (VS Code ${vscode.version}).`,
-        'Show Log',
-      );
-      if (choice === 'Show Log') log.show(true);
-    }),
+    sandbox,
+    connections,
+    tracker,
+    tree,
+    new ConnectionStatusBar(connections),
+    ...registerCommands(
+      {
+        ...basics,
+        ...connectionCommands(services),
+        ...treeCommands(services, tree),
+      },
+      { log, ui: currentUi },
+    ),
   );
   log.info(`CDF Data Workflows ${version} activated`);
-  return { log };
+  return {
+    services,
+    tree,
+    setUserInput(next) {
+      const previous = ui;
+      ui = next;
+      return previous;
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -38,6 +38,7 @@ export const config = {
   executionsPageSize: (): number => clamp(cfg().get<number>('executions.pageSize', 25), 1, 1000),
   followMinIntervalMs: (): number => clamp(cfg().get<number>('follow.minIntervalSeconds', 2), 1, 60) * 1000,
   followMaxIntervalMs: (): number => Math.max(config.followMinIntervalMs(), clamp(cfg().get<number>('follow.maxIntervalSeconds', 30), 1, 600) * 1000),
+  followNotify: (): 'always' | 'failures' | 'never' => cfg().get<'always' | 'failures' | 'never'>('follow.notify', 'always'),
   requestTimeoutMs: (): number => clamp(cfg().get<number>('requestTimeoutSeconds', 60), 5, 600) * 1000,
   triggerFunctionExternalId: (): string => cfg().get<string>('schedule.functionExternalId', 'workflow-trigger') || 'workflow-trigger',
   functionDeployTimeoutMs: (): number => clamp(cfg().get<number>('schedule.deployTimeoutMinutes', 15), 1, 60) * 60_000,

@@ -1,0 +1,201 @@
+// Owns the configured connections (settings + SecretStorage) and one CdfClient per connection, rebuilt
+// when the connection's settings or secret change. Nothing here shows UI except the device code prompt.
+import * as vscode from 'vscode';
+import { tokenSourceFor } from '../../core/auth/fromConnection';
+import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
+import { createCdfClient, type CdfClient } from '../../core/client';
+import { InputError } from '../../core/errors';
+import { config, type ConnectionSettings } from '../config';
+import { type UserInput } from '../ui';
+import { describeConnection, SANDBOX_CLIENT } from './model';
+import { SandboxHost } from './sandboxHost';
+import { type ConnectionSecrets } from './secrets';
+
+export interface ConnectionManagerDeps {
+  secrets: ConnectionSecrets;
+  log: vscode.LogOutputChannel;
+  appVersion: string;
+  ui: () => UserInput;
+  sandbox: SandboxHost;
+}
+
+interface CachedClient {
+  key: string;
+  client: Promise<CdfClient>;
+}
+
+export class ConnectionManager implements vscode.Disposable {
+  private readonly clients = new Map<string, CachedClient>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  /** Fires when the list of connections, the active one, or a connection's credentials changed. */
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: ConnectionManagerDeps) {
+    this.subscriptions.push(
+      config.onDidChange(e => {
+        if (e.affectsConfiguration('cdfWorkflows.connections') || e.affectsConfiguration('cdfWorkflows.activeConnection') || e.affectsConfiguration('cdfWorkflows.requestTimeoutSeconds')) {
+          this.dropStaleClients();
+          this.emitter.fire();
+        }
+      }),
+      deps.secrets.onDidChange(name => {
+        this.dropClient(name);
+        this.emitter.fire();
+      }),
+    );
+  }
+
+  list(): ConnectionSettings[] {
+    return config.connections();
+  }
+
+  get(name: string): ConnectionSettings | undefined {
+    return this.list().find(c => c.name === name);
+  }
+
+  /** The active connection: the setting, or the only one there is. */
+  active(): ConnectionSettings | undefined {
+    const all = this.list();
+    const name = config.activeConnection();
+    return (name ? all.find(c => c.name === name) : undefined) ?? (all.length === 1 ? all[0] : undefined);
+  }
+
+  /** The named connection, or the active one; a clear error when there is none. */
+  resolve(name?: string): ConnectionSettings {
+    if (name !== undefined) {
+      const c = this.get(name);
+      if (!c) throw new InputError(`There is no connection named "${name}". Pick one with CDF Workflows: Switch Connection.`);
+      return c;
+    }
+    const c = this.active();
+    if (c) return c;
+    throw new InputError(
+      this.list().length
+        ? 'No active CDF connection. Pick one with CDF Workflows: Switch Connection.'
+        : 'No CDF connection yet. Add one with CDF Workflows: Add Connection, or try the local sandbox.',
+    );
+  }
+
+  /** The client of the named (or active) connection, built on first use and reused afterwards. */
+  async client(name?: string): Promise<{ connection: ConnectionSettings; client: CdfClient }> {
+    const connection = this.resolve(name);
+    const key = JSON.stringify([connection, config.requestTimeoutMs()]);
+    let cached = this.clients.get(connection.name);
+    if (!cached || cached.key !== key) {
+      if (cached) this.close(cached);
+      cached = { key, client: this.build(connection) };
+      this.clients.set(connection.name, cached);
+      cached.client.catch(() => {
+        if (this.clients.get(connection.name) === cached) this.clients.delete(connection.name);
+      });
+    }
+    return { connection, client: await cached.client };
+  }
+
+  private async build(connection: ConnectionSettings): Promise<CdfClient> {
+    const description = describeConnection(connection);
+    let secret: string | undefined;
+    if (description.loginFlow === 'client_credentials') {
+      secret = await this.deps.secrets.get(connection.name, 'clientSecret');
+      if (!secret && connection.sandbox && description.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+    } else if (description.loginFlow === 'token') {
+      secret = await this.deps.secrets.get(connection.name, 'token');
+    }
+    if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
+    const tokenSource = tokenSourceFor(description, {
+      secret,
+      logger: this.deps.log,
+      onPrompt: prompt => this.showDeviceCode(connection.name, prompt),
+    });
+    return createCdfClient({
+      baseUrl: description.baseUrl,
+      project: description.project,
+      tokenSource,
+      appVersion: this.deps.appVersion,
+      logger: this.deps.log,
+      timeoutMs: config.requestTimeoutMs(),
+    });
+  }
+
+  /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
+  private async ensureSandbox(baseUrl: string): Promise<void> {
+    if (await SandboxHost.isListening(baseUrl)) return;
+    const port = Number(new URL(baseUrl).port);
+    const started = await this.deps.sandbox.start(port);
+    if (started.baseUrl !== baseUrl) {
+      throw new InputError(`The local sandbox could not use ${baseUrl} and started on ${started.baseUrl}. Run CDF Workflows: Try the Local Sandbox to update the connection.`);
+    }
+  }
+
+  private showDeviceCode(connection: string, prompt: DeviceCodePrompt): void {
+    const open = 'Copy Code and Open Browser';
+    const message = `To sign in to "${connection}", open ${prompt.verificationUri} and enter the code ${prompt.userCode}.`;
+    this.deps.log.info(`Device code sign-in for "${connection}": open ${prompt.verificationUri} and enter the code shown.`);
+    void this.deps.ui().ask('info', message, {}, open).then(async choice => {
+      if (choice !== open) return;
+      await vscode.env.clipboard.writeText(prompt.userCode);
+      await vscode.env.openExternal(vscode.Uri.parse(prompt.verificationUriComplete ?? prompt.verificationUri));
+    });
+  }
+
+  async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
+    describeConnection(connection); // refuses what cannot work before anything is stored
+    const all = this.list();
+    const clash = all.find(c => c.name === connection.name && c.name !== previousName);
+    if (clash) throw new InputError(`A connection named "${connection.name}" exists already. Choose another name.`);
+    if (previousName !== undefined && previousName !== connection.name) {
+      await this.deps.secrets.rename(previousName, connection.name);
+      this.dropClient(previousName);
+    }
+    if (secrets.clientSecret !== undefined) await this.deps.secrets.set(connection.name, 'clientSecret', secrets.clientSecret);
+    if (secrets.token !== undefined) await this.deps.secrets.set(connection.name, 'token', secrets.token);
+    const index = all.findIndex(c => c.name === (previousName ?? connection.name));
+    const next = index >= 0 ? all.map((c, i) => (i === index ? connection : c)) : [...all, connection];
+    await config.setConnections(next);
+    const active = config.activeConnection();
+    if (!active || active === previousName || !next.some(c => c.name === active)) await config.setActiveConnection(connection.name);
+  }
+
+  async remove(name: string): Promise<void> {
+    this.dropClient(name);
+    await this.deps.secrets.removeAll(name);
+    const rest = this.list().filter(c => c.name !== name);
+    await config.setConnections(rest);
+    if (config.activeConnection() === name) await config.setActiveConnection(rest[0]?.name);
+  }
+
+  async setActive(name: string): Promise<void> {
+    this.resolve(name);
+    await config.setActiveConnection(name);
+  }
+
+  /** Forget the tokens of a device code connection; the next request signs in again. */
+  async signOut(name: string): Promise<void> {
+    await this.deps.secrets.set(name, 'refreshToken', undefined);
+    this.dropClient(name);
+    this.emitter.fire();
+  }
+
+  private dropStaleClients(): void {
+    const names = new Set(this.list().map(c => c.name));
+    for (const name of [...this.clients.keys()]) if (!names.has(name)) this.dropClient(name);
+  }
+
+  private dropClient(name: string): void {
+    const cached = this.clients.get(name);
+    if (!cached) return;
+    this.clients.delete(name);
+    this.close(cached);
+  }
+
+  private close(cached: CachedClient): void {
+    cached.client.then(c => c.close(), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
+  }
+
+  dispose(): void {
+    for (const name of [...this.clients.keys()]) this.dropClient(name);
+    for (const s of this.subscriptions) s.dispose();
+    this.emitter.dispose();
+  }
+}
