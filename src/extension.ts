@@ -13,7 +13,8 @@ import { ExecutionTracker } from './vscode/executions/tracker';
 import { type Services } from './vscode/services';
 import { treeCommands } from './vscode/tree/commands';
 import { WorkflowsTree } from './vscode/tree/workflowsTree';
-import { type UserInput, VsCodeUserInput } from './vscode/ui';
+import { CancelledError } from './core/errors';
+import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 
 /** Returned from activate(): what the extension-host tests drive. Not a public API. */
 export interface CdfWorkflowsApi {
@@ -21,6 +22,8 @@ export interface CdfWorkflowsApi {
   readonly tree: WorkflowsTree;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
+  /** The bundle's own classes: tests load src/ separately, so instanceof needs these. */
+  readonly classes: { readonly GoBackError: typeof GoBackError; readonly CancelledError: typeof CancelledError };
 }
 
 export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
@@ -65,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   return {
     services,
     tree,
+    classes: { GoBackError, CancelledError },
     setUserInput(next) {
       const previous = ui;
       ui = next;

@@ -1,8 +1,8 @@
 // A UserInput that answers from a script: an unexpected prompt fails the test instead of hanging, and
 // every message shown (errors from the command boundary included) is recorded for assertions.
 import type * as vscode from 'vscode';
-import { CancelledError } from '../../../src/core/errors';
-import { GoBackError, type InputOptions, type PickItem, type PickOptions, type UserInput } from '../../../src/vscode/ui';
+import type { CdfWorkflowsApi } from '../../../src/extension';
+import type { InputOptions, PickItem, PickOptions, UserInput } from '../../../src/vscode/ui';
 
 export const BACK = Symbol('back');
 export const CANCEL = Symbol('cancel');
@@ -26,7 +26,11 @@ export class ScriptedUserInput implements UserInput {
   readonly prompts: SeenPrompt[] = [];
   private waiters: { re: RegExp; resolve: (m: ShownMessage) => void }[] = [];
 
-  constructor(private readonly uri: (path: string) => vscode.Uri) {}
+  /** `classes` must be the extension bundle's own (api.classes): the wizard checks them with instanceof. */
+  constructor(
+    private readonly classes: CdfWorkflowsApi['classes'],
+    private readonly uri: (path: string) => vscode.Uri,
+  ) {}
 
   script(...answers: Answer[]): this {
     this.answers.push(...answers);
@@ -54,8 +58,8 @@ export class ScriptedUserInput implements UserInput {
   private next(what: string): Exclude<Answer, symbol> {
     const a = this.answers.shift();
     if (a === undefined) throw new Error(`Unexpected prompt (no scripted answer left): ${what}`);
-    if (a === CANCEL) throw new CancelledError();
-    if (a === BACK) throw new GoBackError();
+    if (a === CANCEL) throw new this.classes.CancelledError();
+    if (a === BACK) throw new this.classes.GoBackError();
     return a;
   }
 
