@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { tokenSourceFor } from '../../core/auth/fromConnection';
 import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
-import { createCdfClient, type CdfClient } from '../../core/client';
+import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
 import { InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
 import { type UserInput } from '../ui';
@@ -30,6 +30,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires when the list of connections, the active one, or a connection's credentials changed. */
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>> = {};
 
   constructor(private readonly deps: ConnectionManagerDeps) {
     this.subscriptions.push(
@@ -80,7 +81,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** The client of the named (or active) connection, built on first use and reused afterwards. */
   async client(name?: string): Promise<{ connection: ConnectionSettings; client: CdfClient }> {
     const connection = this.resolve(name);
-    const key = JSON.stringify([connection, config.requestTimeoutMs()]);
+    const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
     let cached = this.clients.get(connection.name);
     if (!cached || cached.key !== key) {
       if (cached) this.close(cached);
@@ -115,7 +116,14 @@ export class ConnectionManager implements vscode.Disposable {
       appVersion: this.deps.appVersion,
       logger: this.deps.log,
       timeoutMs: config.requestTimeoutMs(),
+      ...this.overrides,
     });
+  }
+
+  /** Tests shorten retry backoff and timeouts; clients are rebuilt with the new options. */
+  setClientOptions(overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>>): void {
+    this.overrides = overrides;
+    for (const name of [...this.clients.keys()]) this.dropClient(name);
   }
 
   /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
