@@ -49,6 +49,16 @@ export class Harness {
 
   /** Calls the project API (`path` relative to /api/v1/projects/{project}) or an absolute URL. */
   async call<T = any>(method: string, path: string, body?: unknown, o: CallOptions = {}): Promise<HttpResult<T>> {
+    const result = await this.callOnce<T>(method, path, body, o);
+    // The cached token may have expired on the manual clock: get a new one once, like a client would.
+    if (result.status === 401 && o.token === undefined) {
+      this.token = await this.fetchToken();
+      return this.callOnce<T>(method, path, body, o);
+    }
+    return result;
+  }
+
+  private async callOnce<T>(method: string, path: string, body: unknown, o: CallOptions): Promise<HttpResult<T>> {
     if (o.token === undefined && !this.token) this.token = await this.fetchToken();
     const token = o.token === undefined ? this.token : o.token;
     const url = path.startsWith('http') ? path : `${this.api}${path}`;
