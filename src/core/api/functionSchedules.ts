@@ -1,4 +1,4 @@
-// Function schedules (REFERENCE §4.4): create with a nonce (never resent blindly), list, delete.
+// Function schedules (REFERENCE §4.4): create with a nonce (never resent blindly), list, input data, delete.
 import { type CdfHttp } from '../http/cdfHttp';
 import { emptyResponse, itemsOf } from '../schemas/common';
 import {
@@ -7,6 +7,7 @@ import {
   type FunctionScheduleCreate,
   functionScheduleCreate,
   type FunctionScheduleFilter,
+  functionScheduleInputData,
 } from '../schemas/functionSchedules';
 import { type SessionCredentials } from '../schemas/sessions';
 import { CAPABILITY } from './capabilities';
@@ -70,6 +71,20 @@ export class FunctionSchedulesApi {
       subject: `Schedule ${id}`,
       signal: ctx.signal,
     });
+  }
+
+  /**
+   * The data a schedule passes to its function (write-only on create, readable here). Schedules cannot be
+   * updated, so callers may cache it by schedule id. Undefined when the schedule has no data.
+   */
+  async inputData(id: number, ctx: CallContext = {}): Promise<Record<string, unknown> | undefined> {
+    const answer = await this.http.get(`/functions/schedules/${segment(id)}/input_data`, {
+      schema: functionScheduleInputData,
+      capability: CAPABILITY.functionsRead,
+      subject: `Schedule ${id}`,
+      signal: ctx.signal,
+    });
+    return answer.data ?? undefined;
   }
 
   async delete(ids: readonly number[], ctx: CallContext = {}): Promise<void> {

@@ -25,6 +25,13 @@ export const functionScheduleCreate = z.looseObject({
 });
 export type FunctionScheduleCreate = z.input<typeof functionScheduleCreate>;
 
+/** GET /functions/schedules/{id}/input_data: the data the schedule passes to its function (absent when none). */
+export const functionScheduleInputData = z.looseObject({
+  id: internalId,
+  data: jsonObject.nullish(),
+});
+export type FunctionScheduleInputData = z.output<typeof functionScheduleInputData>;
+
 export interface FunctionScheduleFilter {
   name?: string;
   functionId?: number;
