@@ -140,7 +140,7 @@ export class ExecutionEngine {
     }
     if (e.synthetic) this.materialize(e);
     e.sessionId = sessionId;
-    e.status = 'RUNNING';
+    this.d.store.setExecutionStatus(e, 'RUNNING');
     delete e.endTime;
     delete e.reasonForIncompletion;
     e.executedTasks = e.executedTasks.filter((t) => t.status !== 'SKIPPED');
@@ -304,7 +304,7 @@ export class ExecutionEngine {
   }
 
   private finish(e: ExecutionRecord, status: WorkflowStatus, reason?: string): void {
-    e.status = status;
+    this.d.store.setExecutionStatus(e, status);
     e.endTime = this.d.clock.now();
     if (reason !== undefined) e.reasonForIncompletion = reason;
     else delete e.reasonForIncompletion;

@@ -358,6 +358,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 const TERMINAL_MIX: WorkflowStatus[] = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'COMPLETED', 'TERMINATED', 'COMPLETED', 'TIMED_OUT'];
 
+const NO_TASKS = Object.freeze([]) as unknown as ExecutionRecord['executedTasks'];
+
 function insertExecutions(store: Store, clock: Clock, o: InsertExecutionsOptions): string[] {
   const w = store.workflows.get(o.workflowExternalId);
   const v = store.versions.get(versionKey(o.workflowExternalId, o.version));
@@ -367,6 +369,8 @@ function insertExecutions(store: Store, clock: Clock, o: InsertExecutionsOptions
   const spacing = o.spacingMs ?? 60_000;
   const duration = o.durationMs ?? 45_000;
   const newest = o.newestCreatedTime ?? clock.now() - 60_000;
+  // Bulk history shares its empty containers: it is read-only until a retry materializes it.
+  const metadata = o.metadata ?? {};
   const list: ExecutionRecord[] = [];
   for (let i = 0; i < o.count; i++) {
     const createdTime = newest - (o.count - 1 - i) * spacing;
@@ -379,9 +383,9 @@ function insertExecutions(store: Store, clock: Clock, o: InsertExecutionsOptions
       engineExecutionId: newUuid(),
       createdTime,
       startTime: createdTime + 40,
-      metadata: o.metadata ?? {},
+      metadata,
       workflowDefinition: v.workflowDefinition,
-      executedTasks: [],
+      executedTasks: NO_TASKS,
       seq: store.allocateSeq(),
       synthetic: true,
       ...(w.dataSetId !== undefined ? { dataSetId: w.dataSetId } : {}),

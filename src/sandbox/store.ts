@@ -72,6 +72,10 @@ export class Store {
   /** All executions, oldest first (lists walk it backwards). */
   private executionsByTime: ExecutionRecord[] = [];
   private readonly executionsByWorkflow = new Map<string, ExecutionRecord[]>();
+  /** Executions per status, oldest first, so a status filter reads only matching executions. */
+  private readonly executionsByStatus = new Map<WorkflowStatus, ExecutionRecord[]>();
+  /** Bulk inserts append and sort once, on the next read. */
+  private unsorted = false;
   private nextSeq = 1;
   private readonly taskIndex = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
@@ -91,42 +95,72 @@ export class Store {
   }
 
   addExecution(e: ExecutionRecord): void {
+    this.sortIfNeeded();
     if (e.seq >= this.nextSeq) this.nextSeq = e.seq + 1;
     this.executions.set(e.id, e);
     for (const t of e.executedTasks) this.taskIndex.set(t.id, e.id);
     insertSorted(this.executionsByTime, e);
-    let list = this.executionsByWorkflow.get(e.workflowExternalId);
-    if (!list) this.executionsByWorkflow.set(e.workflowExternalId, (list = []));
-    insertSorted(list, e);
+    insertSorted(this.listFor(this.executionsByWorkflow, e.workflowExternalId), e);
+    insertSorted(this.listFor(this.executionsByStatus, e.status), e);
   }
 
-  /** Adds many executions at once, sorting the indexes a single time. */
+  /** Adds many executions at once; the indexes are sorted once, on the next read. */
   addExecutions(list: ExecutionRecord[]): void {
-    const touched = new Set<string>();
     for (const e of list) {
       if (e.seq >= this.nextSeq) this.nextSeq = e.seq + 1;
       this.executions.set(e.id, e);
       for (const t of e.executedTasks) this.taskIndex.set(t.id, e.id);
       this.executionsByTime.push(e);
-      let wl = this.executionsByWorkflow.get(e.workflowExternalId);
-      if (!wl) this.executionsByWorkflow.set(e.workflowExternalId, (wl = []));
-      wl.push(e);
-      touched.add(e.workflowExternalId);
+      this.listFor(this.executionsByWorkflow, e.workflowExternalId).push(e);
+      this.listFor(this.executionsByStatus, e.status).push(e);
     }
-    this.executionsByTime.sort(ascending);
-    for (const w of touched) this.executionsByWorkflow.get(w)!.sort(ascending);
+    if (list.length > 0) this.unsorted = true;
+  }
+
+  /** Changes an execution's status, keeping the status index right. Use it for every status change. */
+  setExecutionStatus(e: ExecutionRecord, status: WorkflowStatus): void {
+    if (e.status === status) return;
+    this.sortIfNeeded();
+    const from = this.executionsByStatus.get(e.status);
+    if (from) {
+      const i = lowerBound(from, e.createdTime, e.seq);
+      if (from[i] === e) from.splice(i, 1);
+      else {
+        const j = from.indexOf(e);
+        if (j >= 0) from.splice(j, 1);
+      }
+    }
+    e.status = status;
+    insertSorted(this.listFor(this.executionsByStatus, status), e);
   }
 
   executionsOf(workflowExternalId: string): readonly ExecutionRecord[] {
+    this.sortIfNeeded();
     return this.executionsByWorkflow.get(workflowExternalId) ?? [];
   }
 
+  private listFor<K>(index: Map<K, ExecutionRecord[]>, key: K): ExecutionRecord[] {
+    let list = index.get(key);
+    if (!list) index.set(key, (list = []));
+    return list;
+  }
+
+  private sortIfNeeded(): void {
+    if (!this.unsorted) return;
+    this.unsorted = false;
+    this.executionsByTime.sort(ascending);
+    for (const list of this.executionsByWorkflow.values()) list.sort(ascending);
+    for (const list of this.executionsByStatus.values()) list.sort(ascending);
+  }
+
   get executionCount(): number {
+    this.sortIfNeeded();
     return this.executionsByTime.length;
   }
 
   /** One page of executions, newest first, and whether more match after it. */
   queryExecutions(q: ExecutionQuery): { items: ExecutionRecord[]; more: boolean } {
+    this.sortIfNeeded();
     const statuses = q.status && q.status.length > 0 ? new Set(q.status) : undefined;
     const matches = (e: ExecutionRecord): boolean =>
       (!statuses || statuses.has(e.status)) &&
@@ -147,6 +181,9 @@ export class Store {
         const list = this.executionsByWorkflow.get(w);
         if (list && list.length > 0) sources.push(versions ? { list, versions } : { list });
       }
+    } else if (statuses) {
+      // Only the executions in the wanted statuses are read.
+      sources = [...statuses].map((st) => ({ list: this.executionsByStatus.get(st) ?? [] })).filter((src) => src.list.length > 0);
     } else {
       sources = [{ list: this.executionsByTime }];
     }
@@ -205,6 +242,7 @@ export class Store {
     for (const e of list) this.executions.delete(e.id);
     this.executionsByWorkflow.delete(workflowExternalId);
     this.executionsByTime = this.executionsByTime.filter((e) => e.workflowExternalId !== workflowExternalId);
+    for (const [status, l] of this.executionsByStatus) this.executionsByStatus.set(status, l.filter((e) => e.workflowExternalId !== workflowExternalId));
   }
 
   /** Remembers which execution a task execution id belongs to (for task updates). */
