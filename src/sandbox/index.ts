@@ -253,6 +253,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     persistence = options.dataDir ? new Persistence(options.dataDir, store, project, log) : undefined;
     const loaded = persistence?.load() ?? false;
     if (loaded) {
+      followPort(store, baseUrl);
       functions.resume();
       engine.resume();
     } else if ((options.seed ?? 'empty') === 'demo') {
@@ -357,6 +358,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 const TERMINAL_MIX: WorkflowStatus[] = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'COMPLETED', 'TERMINATED', 'COMPLETED', 'TIMED_OUT'];
+
+/**
+ * After a restart on another port, loopback sandbox URLs in function envVars (CDF_URL, IDP_TOKEN_URL as the
+ * schedule wizard writes them) are moved to the current port, so deployed trigger functions keep working.
+ */
+function followPort(store: Store, baseUrl: string): void {
+  const loopback = /^http:\/\/(127\.0\.0\.1|localhost):\d+(?=\/|$)/;
+  for (const fn of store.functions.values()) {
+    if (!fn.envVars) continue;
+    for (const [key, value] of Object.entries(fn.envVars)) {
+      if (loopback.test(value)) fn.envVars[key] = value.replace(loopback, baseUrl);
+    }
+  }
+}
 
 const NO_TASKS = Object.freeze([]) as unknown as ExecutionRecord['executedTasks'];
 

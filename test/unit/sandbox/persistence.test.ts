@@ -35,7 +35,10 @@ describe('sandbox persistence with a data dir', function () {
     await first.call('POST', '/workflows/triggers', {
       items: [{ externalId: 'kept-trigger', triggerRule: { triggerType: 'schedule', cronExpression: '0 3 * * *' }, workflowExternalId: 'kept', workflowVersion: '1', authentication: { nonce: await first.nonce() } }],
     });
-    const fn = await first.deployFunction('fn-kept', { 'handler.py': 'def handle(data):\n    return {"ok": True}\n' }, { secrets: { 'api-key': 'plain-text-must-not-leak' } });
+    const fn = await first.deployFunction('fn-kept', { 'handler.py': 'def handle(data):\n    return {"ok": True}\n' }, {
+      secrets: { 'api-key': 'plain-text-must-not-leak' },
+      envVars: { CDF_URL: first.sandbox.baseUrl, IDP_TOKEN_URL: first.sandbox.tokenUrl, OTHER: 'http://127.0.0.1.example/x' },
+    });
     await clock.advance(10);
     await first.close();
     open.length = 0;
@@ -54,6 +57,8 @@ describe('sandbox persistence with a data dir', function () {
     const restored = (await second.call('GET', `/functions/${fn.id}`)).body;
     assert.equal(restored.status, 'Ready');
     assert.deepEqual(restored.secrets, { 'api-key': '***' });
+    // Loopback sandbox URLs in envVars follow the new port.
+    assert.deepEqual(restored.envVars, { CDF_URL: second.sandbox.baseUrl, IDP_TOKEN_URL: second.sandbox.tokenUrl, OTHER: 'http://127.0.0.1.example/x' });
     // The code survived too: the function still runs.
     const call = await second.call('POST', `/functions/${fn.id}/call`, { nonce: await second.nonce() });
     await second.sandbox.settle();
