@@ -29,6 +29,23 @@ function page(title: string, body: string, status = 200): ApiResponse {
 export function oauthRoutes(ctx: SandboxContext): Route[] {
   return [
     {
+      // OpenID discovery, for clients that find the device and token endpoints from an issuer URL.
+      method: 'GET',
+      path: '/.well-known/openid-configuration',
+      scope: 'root',
+      auth: false,
+      handler: () => ({
+        status: 200,
+        body: {
+          issuer: ctx.baseUrl(),
+          token_endpoint: `${ctx.baseUrl()}/oauth2/token`,
+          device_authorization_endpoint: `${ctx.baseUrl()}/oauth2/devicecode`,
+          grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+          token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+        },
+      }),
+    },
+    {
       method: 'POST',
       path: '/oauth2/token',
       scope: 'root',

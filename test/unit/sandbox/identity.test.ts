@@ -162,6 +162,13 @@ describe('sandbox identity: token endpoint, 401 and 403', () => {
     assert.equal(ok.body.refresh_token, undefined, 'no offline_access, no refresh token');
   });
 
+  it('publishes OpenID discovery with the token and device authorization endpoints', async () => {
+    const res = await fetch(`${h.sandbox.baseUrl}/.well-known/openid-configuration`);
+    const body = (await res.json()) as any;
+    assert.equal(body.token_endpoint, h.sandbox.tokenUrl);
+    assert.equal(body.device_authorization_endpoint, h.sandbox.deviceAuthorizationUrl);
+  });
+
   it('approveDeviceCode() throws for an unknown user code', () => {
     assert.throws(() => h.sandbox.approveDeviceCode('ZZZZ-ZZZZ'), /No pending device sign-in/);
   });
