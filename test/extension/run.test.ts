@@ -13,7 +13,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import type { ConnectionSettings } from '../../src/vscode/config';
 import type { UserInput, InputOptions } from '../../src/vscode/ui';
 import { repoRoot, testWorkspace } from './index';
-import { ScriptedUserInput } from './support/scriptedUi';
+import { BACK, ScriptedUserInput } from './support/scriptedUi';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { publisher: string; name: string };
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -276,6 +276,16 @@ describe('run a workflow with a JSON file', function () {
       assert.equal(details.version, '2');
       assert.equal(details.metadata.ticket, 'OPS-2');
       await ui.waitForMessage(/^Run of wf-run@2 completed/);
+    });
+
+    it('asks for a file when no JSON editor is active, and goes Back from the version to the workflow', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      ui.script({ file: file('picked.json').fsPath }, { pick: 'wf-run' }, BACK, { pick: 'wf-other' }, { pick: '1' }, { input: '' });
+      const run = await command<{ workflowExternalId: string }>('cdfWorkflows.runWorkflow');
+      assert.ok(run, JSON.stringify(errorShown()));
+      ui.assertAllUsed();
+      assert.equal(run.workflowExternalId, 'wf-other');
+      assert.deepEqual(ui.prompts.map(p => (p.type === 'pick' ? p.placeholder?.split(' ')[0] : 'metadata')), ['Workflow', 'Version', 'Workflow', 'Version', 'metadata']);
     });
 
     it('runs a version from its tree node with the active editor, or with a chosen file', async () => {
