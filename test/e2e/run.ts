@@ -27,6 +27,11 @@ async function main(): Promise<number> {
     });
   }
 
+  // Screenshots and failure logs of an earlier run would pass for this run's.
+  if (fs.existsSync(SCREENSHOT_DIR)) {
+    for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (f.endsWith('.png') || /^FAILED-.*\.log$/.test(f)) fs.rmSync(path.join(SCREENSHOT_DIR, f));
+  }
+
   const files = fs.readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.js')).map((f) => path.join(__dirname, f)).sort();
   if (files.length === 0) throw new Error(`no *.test.js under ${__dirname}: run \`npm run build:out\`.`);

@@ -2,7 +2,7 @@
 // @vscode/test-electron's runTests: by default code-server, started by the repo's stand-in executable
 // (test/host/code-server-as-vscode.js); with --electron a desktop VS Code that test-electron downloads.
 // Usage: node out/test/extension/run.js [--electron] [--bench] [--grep <regexp>]
-import { runTests } from '@vscode/test-electron';
+import { runTests, TestRunFailedError } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -76,8 +76,12 @@ async function main(): Promise<number> {
       ],
     });
   } catch (e) {
-    // test-electron rejects on a non-zero exit; the results file says whether tests failed or never ran.
-    console.error(`${label}: ${e instanceof Error ? e.message : String(e)}`);
+    if (!(e instanceof TestRunFailedError)) {
+      console.error(`${label}: could not start VS Code: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    // A non-zero exit: the results file says whether tests failed or never ran.
+    console.error(`${label}: ${e.message}`);
     exitCode = 1;
   }
   if (interrupted) {
