@@ -164,7 +164,7 @@ describe('sandbox identity: token endpoint, 401 and 403', () => {
 
   it('publishes OpenID discovery with the token and device authorization endpoints', async () => {
     const res = await fetch(`${h.sandbox.baseUrl}/.well-known/openid-configuration`);
-    const body = (await res.json()) as any;
+    const body = (await res.json());
     assert.equal(body.token_endpoint, h.sandbox.tokenUrl);
     assert.equal(body.device_authorization_endpoint, h.sandbox.deviceAuthorizationUrl);
   });
