@@ -1,12 +1,11 @@
 // The native route (REFERENCE §2.6): a schedule trigger upserted with a cron expression, an IANA time
 // zone, the run input and metadata, and a nonce from a session made with the chosen client credentials.
 // Upsert replaces a trigger with the same external id, so editing is the same deploy.
-import { CdfApiError } from '../../errors';
+import { CdfApiError, InputError } from '../../errors';
 import { type NonceGrant } from '../../api/sessions';
 import { validateRunMetadata } from '../../run/metadata';
 import { RUN_INPUT_MAX_BYTES } from '../../run/input';
 import { type Trigger } from '../../schemas/triggers';
-import { InputError } from '../../errors';
 import { parseCron, validateTimeZone } from '../cron';
 import { checkCredentialsStep, type CredentialsCheckTarget, type DeployDeps, grantNonce, releaseSession, sweepStep } from './common';
 import { checkTriggerCredentials, type TriggerCredentials } from './credentials';
@@ -77,7 +76,8 @@ export function triggerMatches(t: Trigger, p: PreparedTrigger): boolean {
     rule.triggerType === 'schedule' &&
     rule.cronExpression === p.triggerRule.cronExpression &&
     (rule.timezone ?? 'UTC') === p.triggerRule.timezone &&
-    JSON.stringify(t.input ?? null) === JSON.stringify(p.input ?? null) &&
+    // CDF answers {} for a trigger made without input or metadata.
+    JSON.stringify(t.input ?? {}) === JSON.stringify(p.input ?? {}) &&
     JSON.stringify(t.metadata ?? {}) === JSON.stringify(p.metadata ?? {})
   );
 }
