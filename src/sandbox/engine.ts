@@ -71,6 +71,9 @@ type FailureKind = 'error' | 'timeout' | 'terminal' | 'child';
 
 const parentOf = (t: TaskExecutionRecord): string | null => t.parentTaskExternalId ?? null;
 
+// A function, so TypeScript does not narrow a status that other calls change.
+const isRunning = (e: ExecutionRecord): boolean => e.status === 'RUNNING';
+
 export class ExecutionEngine {
   private readonly timers = new Map<string, ClockTimer[]>();
   private readonly executionTimers = new Map<string, ClockTimer>();
@@ -165,7 +168,11 @@ export class ExecutionEngine {
     } else {
       this.started.add(e.id);
       this.armExecutionTimeout(e);
-      for (const t of rerun) this.runAttempt(e, t);
+      for (const t of rerun) {
+        // A task can fail at once and abort the execution; then nothing else should start.
+        if (!isRunning(e)) break;
+        this.runAttempt(e, t);
+      }
       this.step(e);
     }
     this.d.store.changed();
@@ -204,7 +211,7 @@ export class ExecutionEngine {
         if (t.status !== 'IN_PROGRESS') continue;
         if (t.engine.children) this.armTaskTimeout(e, t);
         else if (t.engine.awaitingUpdate) this.armTaskTimeout(e, t);
-        else {
+        else if (e.status === 'RUNNING') {
           t.engine.maxAttempts++;
           this.runAttempt(e, t);
         }
