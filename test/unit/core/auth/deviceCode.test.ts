@@ -119,8 +119,9 @@ describe('core/auth device code', () => {
     const s = source(() => setTimeout(() => controller.abort(), 20));
     const error = await rejection(() => s.getToken(controller.signal));
     assert.ok(error instanceof CancelledError);
+    await new Promise((r) => setTimeout(r, 30)); // a poll already on the wire may still arrive
     const polls = countRequests(sandbox, 'POST', /\/oauth2\/token$/);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
     assert.equal(countRequests(sandbox, 'POST', /\/oauth2\/token$/), polls, 'no polls after cancel');
   });
 

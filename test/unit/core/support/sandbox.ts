@@ -66,15 +66,17 @@ export function testClient(sandbox: Sandbox, overrides: Partial<CdfClientOptions
   return { client, logger, tokens };
 }
 
-/** A workflow with one version whose only task is a quick cdf request, ready to run. */
-export async function simpleWorkflow(client: CdfClient, externalId = 'wf-simple', version = '1'): Promise<void> {
+/**
+ * A workflow with one version whose only task is a transformation the sandbox keeps running for an hour:
+ * executions stay RUNNING and cost the sandbox nothing, so suites that run many stay fast.
+ */
+export async function idleWorkflow(sandbox: Sandbox, client: CdfClient, externalId = 'wf-idle', version = '1'): Promise<void> {
+  sandbox.scriptTransformation('tr-idle', { durationMs: 3_600_000 });
   await client.workflows.upsert({ externalId, description: 'test workflow' });
   await client.versions.upsert({
     workflowExternalId: externalId,
     version,
-    workflowDefinition: {
-      tasks: [{ externalId: 'ping', type: 'cdf', parameters: { cdfRequest: { resourcePath: '/workflows', method: 'GET' } } }],
-    },
+    workflowDefinition: { tasks: [{ externalId: 'wait', type: 'transformation', parameters: { transformation: { externalId: 'tr-idle' } } }] },
   });
 }
 
