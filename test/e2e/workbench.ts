@@ -162,9 +162,10 @@ export class Workbench {
     await input.waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
   }
 
-  /** A notification toast whose text matches, e.g. notificationToast(/is active/). */
+  /** The newest notification toast whose message matches, e.g. notificationToast(/^Run of .* completed/) (anchors apply to the message). */
   notificationToast(text: string | RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-toast', { hasText: text }).last();
+    const message = this.page.locator('.notification-list-item-message', { hasText: text });
+    return this.page.locator('.notifications-toasts .notification-toast', { has: message }).last();
   }
 
   /** Waits for a notification toast and returns its message (first line), once its slide-in has ended. */
