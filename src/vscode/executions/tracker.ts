@@ -5,7 +5,7 @@
 // One ExecutionWatcher per connection polls each execution by id, backing off while nothing changes.
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/errors';
-import { type ExecutionDetailed } from '../../core/schemas/executions';
+import { type Execution, type ExecutionDetailed } from '../../core/schemas/executions';
 import { ExecutionWatcher } from '../../core/watch';
 import { config } from '../config';
 import { type ConnectionManager } from '../connections/manager';
@@ -62,12 +62,12 @@ export class ExecutionTracker implements vscode.Disposable {
    * Follows a run the user started until it ends, then notifies (per the follow.notify setting) with
    * "Show Details". Resolves with the final state; following the same run twice shares one poll loop.
    */
-  async follow(ref: ExecutionRef, initial?: ExecutionDetailed, signal?: AbortSignal): Promise<ExecutionDetailed | undefined> {
+  async follow(ref: ExecutionRef, initial?: ExecutionDetailed | Execution, signal?: AbortSignal): Promise<ExecutionDetailed | undefined> {
     const key = `${ref.connection}\u0000${ref.executionId}`;
     const first = !this.userFollowed.has(key);
     this.userFollowed.add(key);
     try {
-      const final = await this.watch(ref.connection).watcher.follow(ref.executionId, { initial, signal });
+      const final = await this.watch(ref.connection).watcher.follow(ref.executionId, { initial: asInitial(initial), signal });
       if (first) this.notifyEnd(ref.connection, final);
       return final;
     } catch (e) {
@@ -78,23 +78,51 @@ export class ExecutionTracker implements vscode.Disposable {
     }
   }
 
+  /** True while some poll loop reads this execution (a followed run, a visible node, an open document). */
+  isFollowing(ref: ExecutionRef): boolean {
+    return this.watches.get(ref.connection)?.watcher.isFollowing(ref.executionId) ?? false;
+  }
+
   isFollowedByUser(ref: ExecutionRef): boolean {
     return this.userFollowed.has(`${ref.connection}\u0000${ref.executionId}`);
   }
 
-  /** The tree shows these running executions: follow them while the view is visible. */
-  showRunning(connection: string, executionIds: readonly string[]): void {
+  /**
+   * The tree shows these running executions: follow them while the view is visible. An execution given
+   * as a (list) summary is the state already known, so its first read waits one interval: rendering a
+   * page costs no extra request. An id alone is read at once.
+   */
+  showRunning(connection: string, executions: readonly (string | Execution)[]): void {
     if (!this.viewVisible) return;
     const w = this.watch(connection);
-    for (const id of executionIds) {
+    for (const e of executions) {
+      const id = typeof e === 'string' ? e : e.id;
       if (w.visible.has(id)) continue;
       const stop = new AbortController();
       w.visible.set(id, stop);
-      w.watcher.follow(id, { signal: stop.signal }).then(
+      w.watcher.follow(id, { signal: stop.signal, initial: typeof e === 'string' ? undefined : asInitial(e) }).then(
         () => w.visible.delete(id),
         () => w.visible.delete(id),
       );
     }
+  }
+
+  /**
+   * Follows an execution quietly (no notification, whatever the view does) until it ends or `signal`
+   * aborts: an open details document uses it. Resolves with the final state, or undefined when aborted.
+   */
+  async observe(ref: ExecutionRef, signal: AbortSignal, initial?: ExecutionDetailed | Execution): Promise<ExecutionDetailed | undefined> {
+    try {
+      return await this.watch(ref.connection).watcher.follow(ref.executionId, { initial: asInitial(initial), signal });
+    } catch (e) {
+      if (e instanceof CancelledError) return undefined;
+      throw e;
+    }
+  }
+
+  /** A state read elsewhere (after cancel, retry, a task update): tell the tree and the documents. */
+  publish(update: ExecutionUpdate): void {
+    this.emitter.fire(update);
   }
 
   /** The view was hidden or shown: visible-only following stops while it is hidden. */
@@ -163,4 +191,12 @@ export class ExecutionTracker implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
   }
+}
+
+/**
+ * The watcher only reads id, status, end time and tasks of its initial state, so a summary (from run,
+ * list or retry) serves: the first read then differs in its tasks and is reported as a change.
+ */
+function asInitial(e: ExecutionDetailed | Execution | undefined): ExecutionDetailed | undefined {
+  return e as ExecutionDetailed | undefined;
 }

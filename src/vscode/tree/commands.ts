@@ -1,10 +1,12 @@
-// Commands of the tree itself: refresh, load more, retry a failed load.
+// Commands of the tree itself: refresh (view title or one node), load more, retry a failed load, and the
+// status filter of the executions.
 import { type CommandHandler } from '../boundary';
-import { ErrorNode, LoadingNode, LoadMoreNode } from './node';
 import { type Services } from '../services';
+import { EXECUTION_FILTERS, type ExecutionFilterId } from './executionFilter';
+import { ErrorNode, LoadingNode, LoadMoreNode } from './node';
 import { type WorkflowsTree } from './workflowsTree';
 
-export function treeCommands(_s: Services, tree: WorkflowsTree): Record<string, CommandHandler> {
+export function treeCommands(s: Services, tree: WorkflowsTree): Record<string, CommandHandler> {
   return {
     'cdfWorkflows.refresh': (node?: unknown) => {
       if (node instanceof LoadingNode) node.refresh();
@@ -15,6 +17,16 @@ export function treeCommands(_s: Services, tree: WorkflowsTree): Record<string, 
     },
     'cdfWorkflows.retryNode': (node?: unknown) => {
       if (node instanceof ErrorNode) node.parent.refresh();
+    },
+    'cdfWorkflows.filterExecutions': async () => {
+      const current = tree.filter.current;
+      const id = await s.ui().pick<ExecutionFilterId>({
+        title: 'Filter Executions by Status',
+        placeholder: `Executions to show under every version (now: ${current.label})`,
+        items: EXECUTION_FILTERS.map(f => ({ label: f.label, detail: f.detail, description: f.id === current.id ? 'current' : undefined, value: f.id })),
+        active: item => item.value === current.id,
+      });
+      await tree.filter.set(id);
     },
   };
 }

@@ -3,6 +3,9 @@
 // action in place of the children; the rest of the tree stays.
 import * as vscode from 'vscode';
 import { describeError } from '../boundary';
+import { escapeMarkdown } from '../details/markdown';
+
+export { escapeMarkdown };
 
 export abstract class TreeNode {
   constructor(readonly parent: TreeNode | undefined) {}
@@ -49,6 +52,11 @@ export abstract class LoadingNode extends TreeNode {
 
   /** Forget what was loaded; the next expansion loads again. */
   invalidate(): void {
+    this.forgetChildren();
+  }
+
+  /** Forget the rendered children but keep the data they came from: the next expansion renders again. */
+  protected forgetChildren(): void {
     this.cache = undefined;
   }
 
@@ -103,8 +111,27 @@ export abstract class PagedNode<T> extends LoadingNode {
     const page = await this.loadPage(this.nextCursor);
     this.items = [...this.items, ...page.items];
     this.nextCursor = page.nextCursor;
-    super.invalidate();
+    this.forgetChildren();
     this.changes.changed(this);
+  }
+
+  /** True once the first page arrived (until the next invalidate). */
+  get isLoaded(): boolean {
+    return this.loadedOnce;
+  }
+
+  /** Puts an item first among the loaded ones (dropping an older copy), without a request. */
+  protected putFirst(item: T, same: (other: T) => boolean): void {
+    this.items = [item, ...this.items.filter(i => !same(i))];
+    this.forgetChildren();
+  }
+
+  /** Replaces a loaded item in place; false when it is not loaded. */
+  protected replaceItem(item: T, same: (other: T) => boolean): boolean {
+    const index = this.items.findIndex(same);
+    if (index < 0) return false;
+    this.items = this.items.map((old, i) => (i === index ? item : old));
+    return true;
   }
 
   override invalidate(): void {
@@ -170,6 +197,3 @@ export class MessageNode extends TreeNode {
   }
 }
 
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, m => `\\${m}`);
-}

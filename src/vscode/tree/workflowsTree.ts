@@ -1,34 +1,59 @@
-// The CDF Workflows view: connections at the root. Implements the TreeService other parts use.
+// The CDF Workflows view: connections at the root. Implements the TreeService other parts use, applies
+// live updates of followed executions to their one node, and keeps the status filter.
 import * as vscode from 'vscode';
 import { type ExecutionDetailed, type Execution } from '../../core/schemas/executions';
-import { type ExecutionRef } from '../executions/tracker';
+import { type ExecutionRef, type ExecutionUpdate } from '../executions/tracker';
 import { type Services, type TreeService } from '../services';
+import { ScheduleDataCache, type TreeContext } from './context';
+import { ExecutionFilterState } from './executionFilter';
 import { type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
 import { ConnectionNode } from './nodes/connectionNode';
+import { type ExecutionNode } from './nodes/executionNode';
+import { VersionNode } from './nodes/versionNode';
+import { WorkflowNode } from './nodes/workflowNode';
 
 export class WorkflowsTree implements TreeService, vscode.Disposable {
   readonly provider: WorkflowsTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
+  readonly filter: ExecutionFilterState;
+  private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly services: Services) {
     this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()));
+    this.filter = new ExecutionFilterState(services.context.workspaceState);
+    this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
     this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view.description = this.filter.description;
     services.tracker.setViewVisible(this.view.visible);
     this.subscriptions.push(
       this.provider,
       this.view,
-      this.view.onDidChangeVisibility(e => services.tracker.setViewVisible(e.visible)),
+      this.filter,
+      this.view.onDidChangeVisibility(e => {
+        services.tracker.setViewVisible(e.visible);
+        if (e.visible) this.followVisibleRunning();
+      }),
       services.connections.onDidChange(() => this.refresh()),
+      services.tracker.onDidUpdate(u => this.apply(u)),
+      this.filter.onDidChange(() => {
+        this.view.description = this.filter.description;
+        for (const v of this.loadedVersions()) v.refresh();
+      }),
     );
   }
 
   private rootNodes(): ConnectionNode[] {
     const active = this.services.connections.active()?.name;
-    this.roots ??= this.services.connections.list().map(c => new ConnectionNode(c, c.name === active, this.services, this.provider));
+    this.roots ??= this.services.connections.list().map(c => new ConnectionNode(c, c.name === active, this.ctx));
     return this.roots;
+  }
+
+  /** The root of a connection, as shown now. */
+  connectionNode(name: string): ConnectionNode | undefined {
+    return this.rootNodes().find(r => r.connection.name === name);
   }
 
   refresh(target?: { connection?: string; workflowExternalId?: string; version?: string }): void {
@@ -38,11 +63,82 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
       return;
     }
     const root = this.roots?.find(r => r.connection.name === target.connection);
-    if (root) root.refresh();
+    if (!root) return;
+    if (!target.workflowExternalId) return root.refresh();
+    const workflow = this.loadedWorkflow(root, target.workflowExternalId);
+    if (!workflow) return root.refresh();
+    if (!target.version) return workflow.refresh();
+    const version = workflow.loadedVersion(target.version);
+    if (!version) return workflow.refresh();
+    version.refresh();
   }
 
-  revealExecution(_ref: ExecutionRef, _execution: Execution | ExecutionDetailed): Promise<void> {
-    return Promise.resolve();
+  /**
+   * Shows an execution first under its version and selects it. Costs nothing when the version's
+   * executions are loaded; else the one page request (plus the workflow and version lists when those
+   * were never loaded either).
+   */
+  async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<void> {
+    const node = await this.placeExecution(ref, execution);
+    if (node) await this.view.reveal(node, { select: true, focus: false, expand: false });
+  }
+
+  private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<ExecutionNode | undefined> {
+    const root = this.connectionNode(ref.connection);
+    if (!root) return undefined;
+    const findWorkflow = async () =>
+      (await root.getChildren()).find((n): n is WorkflowNode => n instanceof WorkflowNode && n.workflow.externalId === execution.workflowExternalId);
+    let workflow = await findWorkflow();
+    if (!workflow) {
+      // A workflow created after the list was read.
+      root.invalidate();
+      workflow = await findWorkflow();
+      this.provider.changed(root);
+    }
+    if (!workflow || execution.version == null) return undefined;
+    const wf = workflow;
+    const findVersion = async () => {
+      await wf.getChildren();
+      return wf.loadedVersion(execution.version!);
+    };
+    let version = await findVersion();
+    if (!version) {
+      wf.invalidate();
+      version = await findVersion();
+      this.provider.changed(wf);
+    }
+    return version?.showFirst(execution);
+  }
+
+  /** A newer state of an execution: only its node (and its tasks) re-render. */
+  private apply(update: ExecutionUpdate): void {
+    const e = update.execution;
+    const root = this.roots?.find(r => r.connection.name === update.connection);
+    if (!root || e.version == null) return;
+    const workflow = this.loadedWorkflow(root, e.workflowExternalId);
+    workflow?.loadedVersion(e.version)?.update(e);
+  }
+
+  /** The view shows again: follow the running executions it shows. */
+  private followVisibleRunning(): void {
+    for (const v of this.loadedVersions()) {
+      const running = v.runningExecutions;
+      if (running.length) this.services.tracker.showRunning(v.connection, running.map(e => e.id));
+    }
+  }
+
+  private loadedWorkflow(root: ConnectionNode, externalId: string): WorkflowNode | undefined {
+    return root.loaded?.find((n): n is WorkflowNode => n instanceof WorkflowNode && n.workflow.externalId === externalId);
+  }
+
+  /** Version nodes whose executions were loaded. */
+  private *loadedVersions(): Iterable<VersionNode> {
+    for (const root of this.roots ?? []) {
+      for (const w of root.loaded ?? []) {
+        if (!(w instanceof WorkflowNode)) continue;
+        for (const v of w.loaded ?? []) if (v instanceof VersionNode && v.isLoaded) yield v;
+      }
+    }
   }
 
   dispose(): void {

@@ -2,18 +2,23 @@
 import * as vscode from 'vscode';
 import { type ConnectionSettings } from '../../config';
 import { connectionSummary } from '../../connections/model';
+import { inlineCode } from '../../details/markdown';
 import { type Services } from '../../services';
-import { escapeMarkdown, LoadingNode, MessageNode, type TreeChanges, type TreeNode } from '../node';
+import { type TreeContext } from '../context';
+import { escapeMarkdown, LoadingNode, MessageNode, type TreeNode } from '../node';
 import { WorkflowNode } from './workflowNode';
 
 export class ConnectionNode extends LoadingNode {
   constructor(
     readonly connection: ConnectionSettings,
     private readonly active: boolean,
-    readonly services: Services,
-    changes: TreeChanges,
+    readonly ctx: TreeContext,
   ) {
-    super(undefined, changes);
+    super(undefined, ctx.changes);
+  }
+
+  get services(): Services {
+    return this.ctx.services;
   }
 
   get id(): string {
@@ -28,8 +33,8 @@ export class ConnectionNode extends LoadingNode {
     item.iconPath = new vscode.ThemeIcon(c.sandbox ? 'beaker' : 'cloud', this.active ? new vscode.ThemeColor('charts.green') : undefined);
     item.tooltip = new vscode.MarkdownString(
       `**${escapeMarkdown(c.name)}**${this.active ? ' (active)' : ''}\n\n` +
-        `Project: \`${c.project}\`\n\nAPI: ${escapeMarkdown(c.baseUrl ?? `https://${c.cluster ?? '?'}.cognitedata.com`)}\n\n` +
-        `Sign-in: ${c.auth.type === 'clientCredentials' ? `client credentials (client id \`${c.auth.clientId ?? '?'}\`)` : c.auth.type === 'deviceCode' ? 'device code (your user)' : 'access token'}` +
+        `Project: ${inlineCode(c.project)}\n\nAPI: ${escapeMarkdown(c.baseUrl ?? `https://${c.cluster ?? '?'}.cognitedata.com`)}\n\n` +
+        `Sign-in: ${c.auth.type === 'clientCredentials' ? `client credentials (client id ${inlineCode(c.auth.clientId ?? '?')})` : c.auth.type === 'deviceCode' ? 'device code (your user)' : 'access token'}` +
         (c.sandbox ? '\n\nThe local CDF sandbox on this machine.' : ''),
     );
     item.contextValue = ['connection', 'refreshable', c.auth.type === 'deviceCode' ? 'deviceCode' : '', this.active ? 'active' : ''].filter(Boolean).join(' ');
@@ -42,6 +47,6 @@ export class ConnectionNode extends LoadingNode {
     for await (const w of client.workflows.iterate({ limit: 1000 })) workflows.push(w);
     workflows.sort((a, b) => a.externalId.localeCompare(b.externalId));
     if (workflows.length === 0) return [new MessageNode(this, 'empty', 'No workflows in this project yet')];
-    return workflows.map(w => new WorkflowNode(this, w, this.changes));
+    return workflows.map(w => new WorkflowNode(this, w));
   }
 }

@@ -1,0 +1,199 @@
+// Read-only documents under the cdf-workflows: scheme: execution details that refresh while the
+// execution runs (it is followed while the document is open, and no longer once it is closed), and
+// function call logs. Opening the same execution twice shows the one document again.
+import * as vscode from 'vscode';
+import { describeError } from '../boundary';
+import { type ExecutionDetailed } from '../../core/schemas/executions';
+import { type TaskExecution } from '../../core/schemas/tasks';
+import { type Services } from '../services';
+import { type ExecutionRef } from '../executions/tracker';
+import { executionMarkdown } from './executionMarkdown';
+import { functionLogsMarkdown } from './functionLogsMarkdown';
+import { escapeMarkdown } from './markdown';
+import { DETAILS_SCHEME, type DetailsTarget, executionUri, functionCallUri, parseDetailsUri, targetKey } from './uris';
+
+interface OpenExecution {
+  readonly ref: ExecutionRef;
+  uri: vscode.Uri;
+  execution: ExecutionDetailed;
+  /** Set while the document follows the running execution. */
+  following?: AbortController;
+}
+
+export class DetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  /** Rendered text by URI. */
+  private readonly contents = new Map<string, string>();
+  /** Execution documents by what they show. */
+  private readonly executions = new Map<string, OpenExecution>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly services: Services) {
+    this.subscriptions.push(
+      this.emitter,
+      vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, this),
+      services.tracker.onDidUpdate(u => this.updated(u.connection, u.execution)),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.stopClosed()),
+      vscode.workspace.onDidCloseTextDocument(doc => {
+        if (doc.uri.scheme === DETAILS_SCHEME) this.forget(doc.uri);
+      }),
+    );
+  }
+
+  /** URIs of the execution documents that follow their execution right now (for tests). */
+  get following(): string[] {
+    return [...this.executions.values()].filter(o => o.following).map(o => o.uri.toString());
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string | Promise<string> {
+    const text = this.contents.get(uri.toString());
+    if (text !== undefined) return text;
+    // Not rendered in this session (e.g. restored after a reload): read it now.
+    const target = parseDetailsUri(uri);
+    if (!target) return `# Unknown document\n\n${escapeMarkdown(uri.toString())} is not a CDF Workflows document.\n`;
+    return this.render(target).catch((e: unknown) => `# Could not load\n\n${escapeMarkdown(describeError(e).message)}\n`);
+  }
+
+  private async render(target: DetailsTarget): Promise<string> {
+    if (target.kind === 'execution') {
+      const { client } = await this.services.connections.client(target.ref.connection);
+      const execution = await client.executions.retrieve(target.ref.executionId);
+      return this.remember(target.ref, execution).text;
+    }
+    return (await this.readFunctionCall(target.connection, target.functionId, target.callId)).text;
+  }
+
+  /** Reads the execution (unless `known` is fresh), opens or re-shows its document, and follows it while it runs. */
+  async openExecution(ref: ExecutionRef, known?: ExecutionDetailed): Promise<vscode.TextEditor> {
+    let execution = known;
+    if (!execution) {
+      const { client } = await this.services.connections.client(ref.connection);
+      execution = await client.executions.retrieve(ref.executionId);
+    }
+    const open = this.remember(ref, execution);
+    const doc = await vscode.workspace.openTextDocument(open.uri);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    this.follow(open.entry);
+    return editor;
+  }
+
+  /** Reads a function call's status, response and logs and shows them. */
+  async openFunctionLogs(connection: string, call: { functionId: number; callId: number }, context: { task?: TaskExecution; execution?: ExecutionDetailed } = {}): Promise<vscode.TextEditor> {
+    const { uri, text } = await this.readFunctionCall(connection, call.functionId, call.callId, context);
+    this.setContent(uri, text);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    return vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  private async readFunctionCall(
+    connection: string,
+    functionId: number,
+    callId: number,
+    context: { task?: TaskExecution; execution?: ExecutionDetailed } = {},
+  ): Promise<{ uri: vscode.Uri; text: string }> {
+    const { client } = await this.services.connections.client(connection);
+    const [call, logs] = await Promise.all([client.functions.retrieveCall(functionId, callId), client.functions.callLogs(functionId, callId)]);
+    const response = call.status === 'Completed' ? (await client.functions.callResponse(functionId, callId)).response : undefined;
+    const fn = (context.task?.input as { function?: { externalId?: unknown } } | undefined)?.function?.externalId;
+    const e = context.execution;
+    const text = functionLogsMarkdown(call, logs, response, {
+      connection,
+      functionExternalId: typeof fn === 'string' ? fn : undefined,
+      task: e && context.task ? `${e.workflowExternalId}@${e.version ?? '?'} › ${context.task.externalId}` : undefined,
+      readAt: Date.now(),
+    });
+    return { uri: functionCallUri(connection, functionId, callId), text };
+  }
+
+  /** Renders an execution's state into its document's content (the document refreshes if open). */
+  private remember(ref: ExecutionRef, execution: ExecutionDetailed): { uri: vscode.Uri; text: string; entry: OpenExecution } {
+    const key = targetKey({ kind: 'execution', ref });
+    let entry = this.executions.get(key);
+    const uri = executionUri(ref, execution.workflowExternalId, execution.version);
+    if (!entry) {
+      entry = { ref: { connection: ref.connection, executionId: ref.executionId }, uri, execution };
+      this.executions.set(key, entry);
+    }
+    entry.execution = execution;
+    const text = this.renderExecution(entry);
+    this.setContent(entry.uri, text);
+    return { uri: entry.uri, text, entry };
+  }
+
+  private renderExecution(entry: OpenExecution): string {
+    const connection = this.services.connections.get(entry.ref.connection);
+    return executionMarkdown(entry.execution, {
+      connection: entry.ref.connection,
+      project: connection?.project,
+      readAt: Date.now(),
+      live: entry.execution.status === 'RUNNING',
+    });
+  }
+
+  private setContent(uri: vscode.Uri, text: string): void {
+    const key = uri.toString();
+    const before = this.contents.get(key);
+    this.contents.set(key, text);
+    if (before !== undefined && before !== text) this.emitter.fire(uri);
+  }
+
+  /** A newer state from the tracker (following, or an action): refresh the open document. */
+  private updated(connection: string, execution: ExecutionDetailed): void {
+    const entry = this.executions.get(targetKey({ kind: 'execution', ref: { connection, executionId: execution.id } }));
+    if (!entry) return;
+    entry.execution = execution;
+    this.setContent(entry.uri, this.renderExecution(entry));
+    // A retried execution runs again: follow it again while its document is open.
+    if (execution.status === 'RUNNING') this.follow(entry);
+  }
+
+  private follow(entry: OpenExecution): void {
+    if (entry.following || entry.execution.status !== 'RUNNING') return;
+    const stop = new AbortController();
+    entry.following = stop;
+    this.services.tracker.observe(entry.ref, stop.signal, entry.execution).then(
+      final => {
+        if (entry.following === stop) entry.following = undefined;
+        if (final && !stop.signal.aborted) {
+          entry.execution = final;
+          this.setContent(entry.uri, this.renderExecution(entry));
+        }
+      },
+      (e: unknown) => {
+        if (entry.following === stop) entry.following = undefined;
+        this.services.log.warn(`Stopped refreshing the details of execution ${entry.ref.executionId}: ${describeError(e).message}`);
+      },
+    );
+  }
+
+  /** Documents no tab shows any more stop following (onDidCloseTextDocument may come minutes later). */
+  private stopClosed(): void {
+    const shown = new Set<string>();
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === DETAILS_SCHEME) shown.add(tab.input.uri.toString());
+    }
+    for (const entry of this.executions.values()) {
+      if (entry.following && !shown.has(entry.uri.toString())) {
+        entry.following.abort();
+        entry.following = undefined;
+      }
+    }
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.contents.delete(key);
+    for (const [k, entry] of [...this.executions]) {
+      if (entry.uri.toString() !== key) continue;
+      entry.following?.abort();
+      this.executions.delete(k);
+    }
+  }
+
+  dispose(): void {
+    for (const entry of this.executions.values()) entry.following?.abort();
+    this.executions.clear();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

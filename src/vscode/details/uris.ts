@@ -1,0 +1,54 @@
+// The read-only documents' own URI scheme:
+//   cdf-workflows:/<connection>/executions/<executionId>/<workflow>@<version>.md   an execution's details
+//   cdf-workflows:/<connection>/functions/<functionId>/calls/<callId>/logs.md        a function call's logs
+// The last segment only names the editor tab; the ids before it decide what the document shows.
+import * as vscode from 'vscode';
+import { type ExecutionRef } from '../executions/tracker';
+
+export const DETAILS_SCHEME = 'cdf-workflows';
+
+export type DetailsTarget =
+  | { readonly kind: 'execution'; readonly ref: ExecutionRef }
+  | { readonly kind: 'functionCall'; readonly connection: string; readonly functionId: number; readonly callId: number };
+
+/** Connection names may hold '/' (and '%'); everything else stays readable in the tab's breadcrumbs. */
+function encodeSegment(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\//g, '%2F');
+}
+
+function decodeSegment(text: string): string {
+  return text.replace(/%2F/gi, '/').replace(/%25/g, '%');
+}
+
+/** A file name for the tab: characters that paths or tabs trip over become '-'. */
+function tabName(text: string): string {
+  return text.replace(/[\\/:*?"<>|%\s]+/g, '-').slice(0, 80) || 'execution';
+}
+
+export function executionUri(ref: ExecutionRef, workflowExternalId: string, version: string | null | undefined): vscode.Uri {
+  const name = tabName(`${workflowExternalId}@${version ?? '?'}`);
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(ref.connection)}/executions/${encodeSegment(ref.executionId)}/${name}.md` });
+}
+
+export function functionCallUri(connection: string, functionId: number, callId: number): vscode.Uri {
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(connection)}/functions/${functionId}/calls/${callId}/logs.md` });
+}
+
+export function parseDetailsUri(uri: vscode.Uri): DetailsTarget | undefined {
+  if (uri.scheme !== DETAILS_SCHEME) return undefined;
+  const parts = uri.path.split('/').slice(1);
+  if (parts.length === 4 && parts[1] === 'executions') {
+    return { kind: 'execution', ref: { connection: decodeSegment(parts[0]), executionId: decodeSegment(parts[2]) } };
+  }
+  if (parts.length === 6 && parts[1] === 'functions' && parts[3] === 'calls' && /^\d+$/.test(parts[2]) && /^\d+$/.test(parts[4])) {
+    return { kind: 'functionCall', connection: decodeSegment(parts[0]), functionId: Number(parts[2]), callId: Number(parts[4]) };
+  }
+  return undefined;
+}
+
+/** Documents are keyed by what they show, whatever their tab name. */
+export function targetKey(target: DetailsTarget): string {
+  return target.kind === 'execution'
+    ? `execution\u0000${target.ref.connection}\u0000${target.ref.executionId}`
+    : `call\u0000${target.connection}\u0000${target.functionId}\u0000${target.callId}`;
+}

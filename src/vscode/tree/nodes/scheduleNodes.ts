@@ -1,0 +1,196 @@
+// The "Schedules" and "Triggers" groups under a workflow: what starts it on a clock. Both load only when
+// expanded. Triggers are the workflow's native triggers; schedules are function schedules whose data
+// names this workflow (the trigger function the schedule wizard deploys reads workflowExternalId and
+// version from it). The schedule wizard (issue 6) adds its actions to these nodes.
+import * as vscode from 'vscode';
+import { describeCron } from '../../../core/schedule/cron';
+import { type FunctionSchedule } from '../../../core/schemas/functionSchedules';
+import { isTriggerRuleOfType, type Trigger } from '../../../core/schemas/triggers';
+import { inlineCode, jsonBlock } from '../../details/markdown';
+import { formatTimestamp } from '../../executions/format';
+import { type TreeContext } from '../context';
+import { escapeMarkdown, LoadingNode, MessageNode, TreeNode } from '../node';
+import { type WorkflowNode } from './workflowNode';
+
+/** How many input_data reads run at once when a Schedules group loads. */
+const INPUT_DATA_CONCURRENCY = 4;
+
+function cronText(cron: string): string | undefined {
+  try {
+    return describeCron(cron);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasInput(input: unknown): boolean {
+  return input !== undefined && input !== null && !(typeof input === 'object' && Object.keys(input).length === 0);
+}
+
+export class TriggersGroupNode extends LoadingNode {
+  constructor(override readonly parent: WorkflowNode) {
+    super(parent, parent.ctx.changes);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/~triggers`;
+  }
+
+  get ctx(): TreeContext {
+    return this.parent.ctx;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Triggers', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('zap');
+    item.tooltip = new vscode.MarkdownString(`Native workflow triggers that start **${escapeMarkdown(this.parent.workflow.externalId)}**: schedules (cron), data modeling and record stream triggers.`);
+    item.contextValue = 'triggers refreshable';
+    return item;
+  }
+
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const { client } = await this.ctx.services.connections.client(this.parent.connection);
+    const triggers: Trigger[] = [];
+    for await (const t of client.triggers.iterate({ limit: 1000 })) if (t.workflowExternalId === this.parent.workflow.externalId) triggers.push(t);
+    triggers.sort((a, b) => a.externalId.localeCompare(b.externalId));
+    if (triggers.length === 0) return [new MessageNode(this, 'empty', 'No triggers for this workflow')];
+    return triggers.map(t => new TriggerNode(this, t));
+  }
+}
+
+export class TriggerNode extends TreeNode {
+  constructor(override readonly parent: TriggersGroupNode, readonly trigger: Trigger) {
+    super(parent);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/${this.trigger.externalId}`;
+  }
+
+  get connection(): string {
+    return this.parent.parent.connection;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const t = this.trigger;
+    const rule = t.triggerRule;
+    const item = new vscode.TreeItem(t.externalId, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const state = t.isPaused ? 'paused' : 'active';
+    const what = isTriggerRuleOfType(rule, 'schedule') ? `${rule.cronExpression} ${rule.timezone ?? 'UTC'}` : rule.triggerType;
+    item.description = [what, `version ${t.workflowVersion}`, state].join(' · ');
+    item.iconPath = new vscode.ThemeIcon(t.isPaused ? 'debug-pause' : isTriggerRuleOfType(rule, 'schedule') ? 'calendar' : 'zap');
+    const lines = [
+      `**${escapeMarkdown(t.externalId)}** (${t.isPaused ? 'paused' : 'active'})`,
+      `Starts ${inlineCode(t.workflowExternalId)} version ${inlineCode(t.workflowVersion)}`,
+    ];
+    if (isTriggerRuleOfType(rule, 'schedule')) {
+      const said = cronText(rule.cronExpression);
+      lines.push(`Schedule: ${inlineCode(rule.cronExpression)} in ${escapeMarkdown(rule.timezone ?? 'UTC')}${said ? ` (${escapeMarkdown(said)})` : ''}`);
+    } else if (isTriggerRuleOfType(rule, 'dataModeling') || isTriggerRuleOfType(rule, 'recordStream')) {
+      lines.push(`${escapeMarkdown(rule.triggerType)} trigger: batches of ${rule.batchSize}, at most ${rule.batchTimeout} s apart`);
+    } else {
+      lines.push(`${escapeMarkdown(rule.triggerType)} trigger`);
+    }
+    if (hasInput(t.input)) lines.push(`Input:\n\n${jsonBlock(t.input, 2000)}`);
+    const metadata = Object.entries(t.metadata ?? {});
+    if (metadata.length) lines.push(`Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}`);
+    lines.push(`Created ${escapeMarkdown(formatTimestamp(t.createdTime))}  \nLast updated ${escapeMarkdown(formatTimestamp(t.lastUpdatedTime))}`);
+    item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    item.contextValue = ['trigger', isTriggerRuleOfType(rule, 'schedule') ? 'scheduleTrigger' : '', t.isPaused ? 'paused' : 'active'].filter(Boolean).join(' ');
+    return item;
+  }
+}
+
+export class SchedulesGroupNode extends LoadingNode {
+  constructor(override readonly parent: WorkflowNode) {
+    super(parent, parent.ctx.changes);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/~schedules`;
+  }
+
+  get ctx(): TreeContext {
+    return this.parent.ctx;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Schedules', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('calendar');
+    item.tooltip = new vscode.MarkdownString(
+      `Function schedules that start **${escapeMarkdown(this.parent.workflow.externalId)}**: their data names the workflow, and the function they call runs it.`,
+    );
+    item.contextValue = 'schedules refreshable';
+    return item;
+  }
+
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const connection = this.parent.connection;
+    const { client } = await this.ctx.services.connections.client(connection);
+    const schedules = await client.functionSchedules.list({ limit: 1000 });
+    const cache = this.ctx.scheduleData;
+    const missing = schedules.filter(s => !cache.has(connection, s.id));
+    // Each schedule's data is one request; they cannot change, so each is read once per session.
+    for (let i = 0; i < missing.length; i += INPUT_DATA_CONCURRENCY) {
+      const batch = missing.slice(i, i + INPUT_DATA_CONCURRENCY);
+      const data = await Promise.all(batch.map(s => client.functionSchedules.inputData(s.id)));
+      batch.forEach((s, j) => cache.set(connection, s.id, data[j]));
+    }
+    const mine = schedules
+      .map(s => ({ schedule: s, data: cache.get(connection, s.id) }))
+      .filter(s => s.data?.['workflowExternalId'] === this.parent.workflow.externalId)
+      .sort((a, b) => a.schedule.name.localeCompare(b.schedule.name));
+    if (mine.length === 0) return [new MessageNode(this, 'empty', 'No schedules for this workflow')];
+    return mine.map(s => new ScheduleNode(this, s.schedule, s.data ?? {}));
+  }
+}
+
+export class ScheduleNode extends TreeNode {
+  constructor(
+    override readonly parent: SchedulesGroupNode,
+    readonly schedule: FunctionSchedule,
+    /** The schedule's input data: workflowExternalId, version, input. */
+    readonly data: Record<string, unknown>,
+  ) {
+    super(parent);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/${this.schedule.id}`;
+  }
+
+  get connection(): string {
+    return this.parent.parent.connection;
+  }
+
+  /** The version the schedule runs. */
+  get version(): string | undefined {
+    const v = this.data['version'];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const s = this.schedule;
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const when = s.when ?? cronText(s.cronExpression);
+    item.description = [s.cronExpression, this.version ? `version ${this.version}` : undefined, when].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon('clock');
+    const lines = [
+      `**${escapeMarkdown(s.name)}**`,
+      s.description ? escapeMarkdown(s.description) : undefined,
+      `Schedule: ${inlineCode(s.cronExpression)} (UTC)${when ? `: ${escapeMarkdown(when)}` : ''}`,
+      `Runs ${inlineCode(String(this.data['workflowExternalId']))}${this.version ? ` version ${inlineCode(this.version)}` : ''}`,
+      `Calls function ${inlineCode(s.functionExternalId ?? String(s.functionId ?? '?'))}`,
+      hasInput(this.data['input']) ? `Input:\n\n${jsonBlock(this.data['input'], 2000)}` : undefined,
+      `Created ${escapeMarkdown(formatTimestamp(s.createdTime))}`,
+      `Schedule id ${inlineCode(String(s.id))}`,
+    ];
+    item.tooltip = new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'));
+    item.contextValue = 'schedule functionSchedule';
+    return item;
+  }
+}
