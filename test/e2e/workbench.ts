@@ -214,6 +214,8 @@ export class Workbench {
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const file = path.join(SCREENSHOT_DIR, `${slug(name)}.png`);
+    // A moment for the status bar's transient "Activating Extensions..." to go, so screenshots show the steady state.
+    await this.page.locator('.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     await this.page.screenshot({ path: file });
     return file;
   }
