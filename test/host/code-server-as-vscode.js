@@ -5,7 +5,7 @@
 // extensionTestsPath), so the tests run in code-server's Node extension host; it prints the extension
 // host's console output and exits with the test run's exit code. Everything it starts is stopped as a
 // whole process group, also on failure, timeout and Ctrl-C.
-// Env: CODE_SERVER_VERSION (test host version), CHROMIUM_PATH, VSCODE_SHIM_TIMEOUT_MS (default 300000).
+// Env: CODE_SERVER_VERSION (test host version), CHROMIUM_PATH, VSCODE_SHIM_TIMEOUT_MS (default 600000).
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -114,7 +114,7 @@ async function main() {
     void server.exited.then(({ code, signal }) => {
       if (!stopping) resolveExit({ error: `code-server exited (${signal || `exit ${code}`}); log: ${server.logFile}` });
     });
-    const timeoutMs = Number(process.env.VSCODE_SHIM_TIMEOUT_MS) || 300000;
+    const timeoutMs = Number(process.env.VSCODE_SHIM_TIMEOUT_MS) || 600000;
     const timer = setTimeout(() => resolveExit({ error: `no result from the extension host within ${timeoutMs / 1000} s (VSCODE_SHIM_TIMEOUT_MS)` }), timeoutMs);
 
     await page.goto(url);
