@@ -7,7 +7,6 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -227,9 +226,11 @@ function withInstallLock(version, fn) {
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      let owner = NaN;
-      try { owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')); } catch { /* owner still writing its pid */ }
-      if (Number.isInteger(owner) && !processAlive(owner)) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
+      let owner = 0, ageMs;
+      try { owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8')) || 0; } catch { /* owner still writing its pid */ }
+      try { ageMs = Date.now() - fs.statSync(lock).mtimeMs; } catch { continue; /* just released */ }
+      // A dead owner, or one that died between creating the lock and writing its pid: the lock is stale.
+      if (owner > 0 ? !processAlive(owner) : ageMs > 10000) { fs.rmSync(lock, { recursive: true, force: true }); continue; }
       if (Date.now() > deadline) throw new Error(`Timed out waiting for another install of code-server ${version} (lock ${lock}).`);
       if (!announced) { console.log(`test host: waiting for another process (pid ${owner}) installing code-server ${version}`); announced = true; }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
