@@ -12,6 +12,7 @@ import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { type Services } from './vscode/services';
+import { scheduleCommands } from './vscode/schedule/commands';
 import { treeCommands } from './vscode/tree/commands';
 import { runCommands } from './vscode/run/commands';
 import { WorkflowsTree } from './vscode/tree/workflowsTree';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
         ...treeCommands(services, tree),
         ...executionCommands(services),
         ...runCommands(services),
+        ...scheduleCommands(services),
       },
       { log, ui: currentUi },
     ),

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../errors';
 import { type SessionCredentials } from '../../schemas/sessions';
-import { TRIGGER_FUNCTION_METADATA_KEYS, TRIGGER_FUNCTION_SECRET_KEYS, triggerFunctionMetadata } from '../triggerFunction';
+import { TRIGGER_FUNCTION_METADATA_KEYS, TRIGGER_FUNCTION_SECRET_KEYS, triggerFunctionMetadata, validateFunctionMetadata } from '../triggerFunction';
 
 export interface TriggerCredentials {
   readonly clientId: string;
@@ -33,6 +33,8 @@ export function triggerFunctionSecrets(credentials: TriggerCredentials): Record<
 
 /** Metadata key of the configuration fingerprint (at most 32 characters, like every function metadata key). */
 export const TRIGGER_FUNCTION_CONFIG_HASH_KEY = 'cdf-workflows-config-hash';
+/** Metadata key of the client id the function runs as (not a secret: the wizard preselects that pair). */
+export const TRIGGER_FUNCTION_CLIENT_ID_KEY = 'cdf-workflows-client-id';
 
 /**
  * SHA-256 (hex) over everything the deployed function depends on: handler, client id and secret, and its
@@ -47,9 +49,20 @@ export function triggerFunctionConfigHash(handlerHash: string, credentials: Trig
     .digest('hex');
 }
 
-/** The metadata the wizard writes on the trigger function: extension version, handler hash, configuration hash. */
-export function deployedFunctionMetadata(extensionVersion: string, handlerHash: string, configHash: string): Record<string, string> {
-  return { ...triggerFunctionMetadata(extensionVersion, handlerHash), [TRIGGER_FUNCTION_CONFIG_HASH_KEY]: configHash };
+/** The metadata the wizard writes on the trigger function: extension version, handler and configuration hashes, client id. */
+export function deployedFunctionMetadata(extensionVersion: string, handlerHash: string, configHash: string, clientId: string): Record<string, string> {
+  const metadata = {
+    ...triggerFunctionMetadata(extensionVersion, handlerHash),
+    [TRIGGER_FUNCTION_CONFIG_HASH_KEY]: configHash,
+    [TRIGGER_FUNCTION_CLIENT_ID_KEY]: clientId,
+  };
+  validateFunctionMetadata(metadata);
+  return metadata;
+}
+
+/** The client id a deployed trigger function runs as, from its metadata. */
+export function deployedClientId(metadata: Readonly<Record<string, string>> | null | undefined): string | undefined {
+  return metadata?.[TRIGGER_FUNCTION_CLIENT_ID_KEY] || undefined;
 }
 
 /** Why a deployed function cannot be reused as is, or undefined when it can. */

@@ -115,7 +115,7 @@ export function prepareFunctionRoute(request: FunctionRouteRequest): PreparedFun
     envVars,
     package: pkg,
     configHash,
-    metadata: deployedFunctionMetadata(request.function.extensionVersion, pkg.handlerHash, configHash),
+    metadata: deployedFunctionMetadata(request.function.extensionVersion, pkg.handlerHash, configHash, credentials.clientId),
     fileExternalId: codeFileExternalId(functionExternalId, configHash),
     schedule: {
       name: checkScheduleName(request.schedule.name),

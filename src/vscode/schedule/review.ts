@@ -1,0 +1,138 @@
+// The review page: what the deploy will create, reuse, replace or remove in CDF, read from CDF just
+// before (nothing is written until "Deploy"). It also builds the deployment the execute steps run.
+import { CancelledError, InputError } from '../../core/errors';
+import {
+  type DeployDeps,
+  FunctionRouteDeployment,
+  type FunctionRoutePlan,
+  findTrigger,
+  NativeRouteDeployment,
+  planFunctionRoute,
+  type TriggerCredentials,
+} from '../../core/schedule/deploy';
+import { type Trigger } from '../../core/schemas/triggers';
+import { type PickItem } from '../ui';
+import { type PromptStep } from '../wizard';
+import { type ScheduleWizardContext } from './context';
+import { cronPreview } from './cronPreview';
+import { inputValue, missingReferences } from './input';
+
+type Review = 'deploy' | 'cancel' | 'info';
+
+export interface ReviewDeps {
+  /** Deploy dependencies with the project's journal read now. */
+  deployDeps(context: ScheduleWizardContext): DeployDeps;
+  credentials(context: ScheduleWizardContext): Promise<TriggerCredentials>;
+  readonly extensionVersion: string;
+  readonly readyTimeoutMs: number;
+  readonly localZone: string;
+}
+
+export function reviewStep(deps: ReviewDeps): PromptStep<ScheduleWizardContext> {
+  return {
+    async prompt(c, ui, step) {
+      const items = reviewItems(c, deps);
+      for (;;) {
+        const choice = await ui.pick<Review>({ ...step, placeholder: 'Review what will be made in CDF, then Deploy', items, matchOnDetail: true });
+        if (choice === 'deploy') return;
+        if (choice === 'cancel') throw new CancelledError();
+      }
+    },
+  };
+}
+
+async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<PickItem<Review>[]> {
+  const workflow = c.workflowExternalId;
+  const version = c.version?.version;
+  if (!workflow || !version || !c.cronExpression) throw new InputError('The schedule is not complete: choose the workflow, version and cron expression.');
+  const credentials = await deps.credentials(c);
+  const input = inputValue(c.input);
+  const rows: PickItem<Review>[] = [];
+  const info = (label: string, detail?: string): void => {
+    rows.push({ label, ...(detail ? { detail } : {}), value: 'info' });
+  };
+  const projectDeps = deps.deployDeps(c);
+  if (c.method === 'native') {
+    const deployment = new NativeRouteDeployment(projectDeps, {
+      trigger: {
+        externalId: c.triggerExternalId ?? (c.edit?.kind === 'native' ? c.edit.trigger.externalId : ''),
+        workflowExternalId: workflow,
+        version,
+        cronExpression: c.cronExpression,
+        timezone: c.timezone ?? 'UTC',
+        ...(input !== undefined ? { input } : {}),
+        ...(c.edit?.kind === 'native' && c.edit.trigger.metadata && Object.keys(c.edit.trigger.metadata).length > 0 ? { metadata: { ...c.edit.trigger.metadata } } : {}),
+      },
+      credentials,
+      identityProvider: c.environment,
+    });
+    c.deployment = deployment;
+    const p = deployment.prepared;
+    const existing: Trigger | undefined = await findTrigger(projectDeps, p.externalId);
+    const preview = cronPreview(p.triggerRule.cronExpression, { timezone: p.triggerRule.timezone, localZone: deps.localZone, count: 1 });
+    info(
+      `$(zap) ${existing ? 'Update' : 'Create'} schedule trigger "${p.externalId}"`,
+      `${p.triggerRule.cronExpression} · ${preview.description} · runs ${workflow}@${version}${existing && existing.workflowVersion !== version ? ` (was version ${existing.workflowVersion})` : ''}`,
+    );
+    info('$(clock) Next run', preview.fireTimes[0]);
+  } else {
+    const deployment = new FunctionRouteDeployment(
+      projectDeps,
+      {
+        function: { externalId: c.functionExternalId, environment: c.environment, credentials, extensionVersion: deps.extensionVersion },
+        schedule: {
+          name: c.scheduleName ?? (c.edit?.kind === 'function' ? c.edit.name : ''),
+          cronExpression: c.cronExpression,
+          data: { workflowExternalId: workflow, version, ...(input !== undefined ? { input } : {}) },
+        },
+        ...(c.edit?.kind === 'function' ? { replaces: { scheduleId: c.edit.scheduleId } } : {}),
+      },
+      { readyTimeoutMs: deps.readyTimeoutMs },
+    );
+    c.deployment = deployment;
+    const plan = await planFunctionRoute(projectDeps, deployment.prepared);
+    functionRows(plan, deployment, info);
+    const s = deployment.prepared.schedule;
+    const preview = cronPreview(s.cronExpression, { localZone: deps.localZone, count: 1 });
+    const replaced = plan.replacing.length > 0 ? `Replace schedule "${s.name}"` : `Create schedule "${s.name}"`;
+    info(`$(calendar) ${replaced}`, `${s.cronExpression} (UTC) · ${preview.description} · runs ${workflow}@${version}`);
+    info('$(clock) Next run', preview.fireTimes[0]);
+  }
+  info(`$(key) Session for client id ${credentials.clientId}`, 'Its nonce authorizes the schedule; the client secret is sent only to make it (and as function secrets).');
+  info(input === undefined ? '$(json) No input' : `$(json) Input: ${Object.keys(input).length} key${Object.keys(input).length === 1 ? '' : 's'}`, input === undefined ? undefined : truncate(JSON.stringify(input), 200));
+  const missing = missingReferences(c.version, c.input);
+  if (missing.length > 0) info(`$(warning) The input lacks ${missing.length} value${missing.length === 1 ? '' : 's'} the version reads`, missing.join(', '));
+  return [{ label: '$(rocket) Deploy', description: `to ${c.connection.name} (${c.environment.project})`, value: 'deploy' }, ...rows, { label: '$(close) Cancel', value: 'cancel' }];
+}
+
+function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployment, info: (label: string, detail?: string) => void): void {
+  const p = deployment.prepared;
+  if (plan.leftovers > 0) info(`$(trash) Remove ${plan.leftovers} leftover${plan.leftovers === 1 ? '' : 's'} of an earlier deploy`);
+  const build = `upload ${p.fileExternalId} (${p.package.zip.byteLength} bytes, handler.py) to Files, then build it with the client credentials as function secrets`;
+  switch (plan.action) {
+    case 'reuse':
+      info(`$(check) Reuse trigger function "${p.functionExternalId}"`, `${plan.existing?.status ?? ''}: same handler, client credentials and settings`);
+      break;
+    case 'create':
+      info(`$(symbol-function) Create trigger function "${p.functionExternalId}"`, build);
+      break;
+    case 'replace': {
+      const why = plan.reason === 'failed' ? 'its build failed' : plan.reason === 'handler' ? 'the handler changed' : 'the client credentials or settings changed';
+      info(`$(sync) Replace trigger function "${p.functionExternalId}" (${why})`, build);
+      if (plan.moving.length > 0) {
+        info(
+          `$(arrow-right) Move ${plan.moving.length} schedule${plan.moving.length === 1 ? '' : 's'} to the new function`,
+          `${plan.moving.map((s) => s.name).join(', ')}: re-created with the same cron and data, running as client id ${p.credentials.clientId}`,
+        );
+      }
+      break;
+    }
+  }
+  if (plan.restoring.length > 0) {
+    info(`$(history) Restore ${plan.restoring.length} schedule${plan.restoring.length === 1 ? '' : 's'} of an interrupted deploy`, plan.restoring.map((s) => s.name).join(', '));
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
