@@ -97,6 +97,15 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
   }
   try {
     await runExecutes(context, options.title, steps);
+  } catch (error) {
+    // Schedules of a replaced function wait in the journal: say so next to the error.
+    const owed = deployDeps(context).journal.pending.length;
+    if (owed > 0) {
+      const message = `${owed} schedule${owed === 1 ? ' is' : 's are'} saved and will be restored on "${context.functionExternalId}" when the wizard runs again on this project.`;
+      log.warn(`Schedule wizard: ${message}`);
+      void services.ui().ask('warning', message, {});
+    }
+    throw error;
   } finally {
     await deployment.abandon();
     services.tree.refresh({ connection: connection.name, workflowExternalId: context.workflowExternalId });

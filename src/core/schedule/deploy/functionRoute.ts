@@ -6,8 +6,9 @@
 //   Check the client credentials      nothing made yet
 //   Remove leftovers of an earlier deploy   best effort, never fails
 //   Check the trigger function        read only
-//   Remove the outdated trigger function    its schedules are in the journal before they are deleted
 //   Upload the function code          the file is deleted (or journaled when that fails)
+//   Remove the outdated trigger function    its schedules are in the journal before they are deleted;
+//                                     the new zip is deleted when this fails
 //   Create the trigger function       the file is deleted
 //   Wait for the trigger function to be Ready   build failure: function and file deleted;
 //                                     timeout or cancel: the function is kept and the next deploy reuses it
@@ -79,7 +80,7 @@ export interface FunctionRouteRequest {
 export interface FunctionRouteOptions {
   /** How long to wait for the build (cdfWorkflows.schedule.deployTimeoutMinutes); default 15 minutes. */
   readonly readyTimeoutMs?: number;
-  /** Build status polling: first interval, doubling up to the maximum (defaults 2 s and 20 s). */
+  /** Build status polling: first interval, doubling up to the maximum (defaults 0.5 s and 20 s). */
   readonly pollIntervalMs?: number;
   readonly maxPollIntervalMs?: number;
   /** How long to wait for the zip to be marked uploaded (default 60 s). */
@@ -225,8 +226,9 @@ export class FunctionRouteDeployment {
       checkCredentialsStep(this.deps, { ...p.environment }, p.credentials),
       sweepStep(this.deps),
       { title: 'Check the trigger function', execute: (_progress, signal) => this.inspect(signal) },
-      { title: 'Remove the outdated trigger function', shouldExecute: () => this.plan?.action === 'replace', execute: (progress, signal) => this.retire(progress, signal) },
+      // Upload first: a failing upload leaves an outdated function in place, schedules and all.
       { title: 'Upload the function code', shouldExecute: needsBuild, execute: (progress, signal) => this.upload(progress, signal) },
+      { title: 'Remove the outdated trigger function', shouldExecute: () => this.plan?.action === 'replace', execute: (progress, signal) => this.retire(progress, signal) },
       { title: 'Create the trigger function', shouldExecute: needsBuild, execute: (_progress, signal) => this.createFunction(signal) },
       { title: 'Wait for the trigger function to be Ready', shouldExecute: () => this.fn?.status !== 'Ready', execute: (progress, signal) => this.waitReady(progress, signal) },
       { title: 'Restore schedules', shouldExecute: () => this.toRestore().length > 0, execute: (progress, signal) => this.restore(progress, signal) },
@@ -253,6 +255,15 @@ export class FunctionRouteDeployment {
 
   /** Saves the old function's schedules in the journal, then deletes them, the function and its zip. */
   private async retire(progress: (m: string) => void, signal: AbortSignal): Promise<void> {
+    try {
+      await this.retireOutdated(progress, signal);
+    } catch (error) {
+      await this.dropUpload();
+      throw error;
+    }
+  }
+
+  private async retireOutdated(progress: (m: string) => void, signal: AbortSignal): Promise<void> {
     const { client, journal, logger } = this.deps;
     const old = this.plan?.existing;
     if (!old) return;
@@ -278,12 +289,20 @@ export class FunctionRouteDeployment {
     progress('deleting the function');
     await client.functions.delete([{ id: old.id }], { ignoreUnknownIds: true, signal });
     logger.info(`Schedule deploy: deleted trigger function ${old.id} and ${schedules.length} schedule(s); ${saved.length} will be restored.`);
-    // Deleting a function keeps its zip in Files (REFERENCE §4.2).
-    await removeOrRemember(client, journal, { kind: 'file', id: old.fileId }, logger);
+    // Deleting a function keeps its zip in Files (REFERENCE §4.2). A function whose build failed with this
+    // same configuration had the zip just overwritten in place: that one stays.
+    if (old.fileId !== this.file?.id) await removeOrRemember(client, journal, { kind: 'file', id: old.fileId }, logger);
+  }
+
+  /** Removes the zip uploaded by this deploy (when a later step fails before a function uses it). */
+  private async dropUpload(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    if (file) await removeOrRemember(this.deps.client, this.deps.journal, file.id !== undefined ? { kind: 'file', id: file.id } : { kind: 'file', externalId: file.externalId }, this.deps.logger);
   }
 
   private async upload(progress: (m: string) => void, signal: AbortSignal): Promise<void> {
-    const { client, journal, logger } = this.deps;
+    const { client, logger } = this.deps;
     const p = this.prepared;
     this.file = { externalId: p.fileExternalId };
     try {
@@ -298,9 +317,7 @@ export class FunctionRouteDeployment {
       await client.files.waitUntilUploaded(created.id, { signal, timeoutMs: this.options.uploadTimeoutMs });
       logger.info(`Schedule deploy: uploaded the function code as file ${created.id} (${p.fileExternalId}).`);
     } catch (error) {
-      const file = this.file;
-      this.file = undefined;
-      await removeOrRemember(client, journal, file.id !== undefined ? { kind: 'file', id: file.id } : { kind: 'file', externalId: file.externalId }, logger);
+      await this.dropUpload();
       throw error;
     }
   }
@@ -348,7 +365,8 @@ export class FunctionRouteDeployment {
     if (!fn) throw new Error('There is no trigger function to wait for.');
     const timeoutMs = this.options.readyTimeoutMs ?? 15 * 60_000;
     const started = Date.now();
-    let interval = this.options.pollIntervalMs ?? 2_000;
+    // Short first polls: a quick build (or a sandbox) is seen at once; CDF builds that take minutes back off to 20 s.
+    let interval = this.options.pollIntervalMs ?? 500;
     let current = fn;
     for (;;) {
       if (current.status === 'Ready') break;

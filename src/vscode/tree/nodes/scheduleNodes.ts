@@ -3,11 +3,12 @@
 // names this workflow (the trigger function the schedule wizard deploys reads workflowExternalId and
 // version from it). The schedule wizard (issue 6) adds its actions to these nodes.
 import * as vscode from 'vscode';
-import { describeCron } from '../../../core/schedule/cron';
+import { describeCron, formatFireTimes, nextFireTimes } from '../../../core/schedule/cron';
 import { type FunctionSchedule } from '../../../core/schemas/functionSchedules';
-import { isTriggerRuleOfType, type Trigger } from '../../../core/schemas/triggers';
+import { type FunctionCall } from '../../../core/schemas/functions';
+import { isTriggerRuleOfType, type Trigger, type TriggerRun } from '../../../core/schemas/triggers';
 import { inlineCode, jsonBlock } from '../../details/markdown';
-import { formatTimestamp } from '../../executions/format';
+import { formatTimestamp, statusIcon } from '../../executions/format';
 import { type TreeContext } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, TreeNode } from '../node';
 import { type WorkflowNode } from './workflowNode';
@@ -59,9 +60,9 @@ export class TriggersGroupNode extends LoadingNode {
   }
 }
 
-export class TriggerNode extends TreeNode {
+export class TriggerNode extends LoadingNode {
   constructor(override readonly parent: TriggersGroupNode, readonly trigger: Trigger) {
-    super(parent);
+    super(parent, parent.ctx.changes);
   }
 
   get id(): string {
@@ -75,7 +76,7 @@ export class TriggerNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const t = this.trigger;
     const rule = t.triggerRule;
-    const item = new vscode.TreeItem(t.externalId, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(t.externalId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const state = t.isPaused ? 'paused' : 'active';
     const what = isTriggerRuleOfType(rule, 'schedule') ? `${rule.cronExpression} ${rule.timezone ?? 'UTC'}` : rule.triggerType;
@@ -88,6 +89,7 @@ export class TriggerNode extends TreeNode {
     if (isTriggerRuleOfType(rule, 'schedule')) {
       const said = cronText(rule.cronExpression);
       lines.push(`Schedule: ${inlineCode(rule.cronExpression)} in ${escapeMarkdown(rule.timezone ?? 'UTC')}${said ? ` (${escapeMarkdown(said)})` : ''}`);
+      if (!t.isPaused) lines.push(nextRunsMarkdown(rule.cronExpression, rule.timezone ?? 'UTC'));
     } else if (isTriggerRuleOfType(rule, 'dataModeling') || isTriggerRuleOfType(rule, 'recordStream')) {
       lines.push(`${escapeMarkdown(rule.triggerType)} trigger: batches of ${rule.batchSize}, at most ${rule.batchTimeout} s apart`);
     } else {
@@ -98,8 +100,23 @@ export class TriggerNode extends TreeNode {
     if (metadata.length) lines.push(`Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}`);
     lines.push(`Created ${escapeMarkdown(formatTimestamp(t.createdTime))}  \nLast updated ${escapeMarkdown(formatTimestamp(t.lastUpdatedTime))}`);
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.contextValue = ['trigger', isTriggerRuleOfType(rule, 'schedule') ? 'scheduleTrigger' : '', t.isPaused ? 'paused' : 'active'].filter(Boolean).join(' ');
+    // Actions of issue 6: Run Now and Edit for schedule triggers (the wizard edits those), Delete, Pause/Resume.
+    const actions = [...(isTriggerRuleOfType(rule, 'schedule') ? ['runnableSchedule', 'editableSchedule'] : []), 'deletableSchedule', t.isPaused ? 'resumable' : 'pausable'];
+    item.contextValue = ['trigger', isTriggerRuleOfType(rule, 'schedule') ? 'scheduleTrigger' : '', t.isPaused ? 'paused' : 'active', ...actions].filter(Boolean).join(' ');
     return item;
+  }
+
+  /** The next run, then the last runs from the trigger's history (newest first). */
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const t = this.trigger;
+    const rule = t.triggerRule;
+    const nodes: TreeNode[] = [];
+    if (isTriggerRuleOfType(rule, 'schedule')) nodes.push(nextRunNode(this, rule.cronExpression, rule.timezone ?? 'UTC', t.isPaused === true));
+    const { client } = await this.parent.ctx.services.connections.client(this.connection);
+    const history = await client.triggers.history(t.externalId, { limit: LAST_RUNS });
+    nodes.push(...history.items.map(run => new ScheduleRunNode(this, { kind: 'trigger', run, connection: this.connection })));
+    if (history.items.length === 0) nodes.push(new MessageNode(this, 'no-runs', 'No runs yet'));
+    return nodes;
   }
 }
 
@@ -148,14 +165,14 @@ export class SchedulesGroupNode extends LoadingNode {
   }
 }
 
-export class ScheduleNode extends TreeNode {
+export class ScheduleNode extends LoadingNode {
   constructor(
     override readonly parent: SchedulesGroupNode,
     readonly schedule: FunctionSchedule,
     /** The schedule's input data: workflowExternalId, version, input. */
     readonly data: Record<string, unknown>,
   ) {
-    super(parent);
+    super(parent, parent.ctx.changes);
   }
 
   get id(): string {
@@ -174,7 +191,7 @@ export class ScheduleNode extends TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const s = this.schedule;
-    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const when = s.when ?? cronText(s.cronExpression);
     item.description = [s.cronExpression, this.version ? `version ${this.version}` : undefined, when].filter(Boolean).join(' · ');
@@ -183,6 +200,7 @@ export class ScheduleNode extends TreeNode {
       `**${escapeMarkdown(s.name)}**`,
       s.description ? escapeMarkdown(s.description) : undefined,
       `Schedule: ${inlineCode(s.cronExpression)} (UTC)${when ? `: ${escapeMarkdown(when)}` : ''}`,
+      nextRunsMarkdown(s.cronExpression, 'UTC'),
       `Runs ${inlineCode(String(this.data['workflowExternalId']))}${this.version ? ` version ${inlineCode(this.version)}` : ''}`,
       `Calls function ${inlineCode(s.functionExternalId ?? String(s.functionId ?? '?'))}`,
       hasInput(this.data['input']) ? `Input:\n\n${jsonBlock(this.data['input'], 2000)}` : undefined,
@@ -190,7 +208,100 @@ export class ScheduleNode extends TreeNode {
       `Schedule id ${inlineCode(String(s.id))}`,
     ];
     item.tooltip = new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'));
-    item.contextValue = 'schedule functionSchedule';
+    // Actions of issue 6 (package.json menus match these tokens).
+    item.contextValue = 'schedule functionSchedule runnableSchedule editableSchedule deletableSchedule';
+    return item;
+  }
+
+  /** The next run, then the last calls this schedule made (the trigger function's calls with its schedule id). */
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const s = this.schedule;
+    const nodes: TreeNode[] = [nextRunNode(this, s.cronExpression, 'UTC', false)];
+    const calls: FunctionCall[] = [];
+    if (typeof s.functionId === 'number') {
+      const { client } = await this.parent.ctx.services.connections.client(this.connection);
+      // One trigger function serves every schedule: read a few pages of its calls, keep this schedule's.
+      let scanned = 0;
+      for await (const call of client.functions.iterateCalls(s.functionId, { limit: 100 })) {
+        if (call.scheduleId === s.id) calls.push(call);
+        if (calls.length >= LAST_RUNS || ++scanned >= CALL_SCAN_LIMIT) break;
+      }
+    }
+    calls.sort((a, b) => (b.scheduledTime ?? b.startTime) - (a.scheduledTime ?? a.startTime));
+    nodes.push(...calls.slice(0, LAST_RUNS).map(call => new ScheduleRunNode(this, { kind: 'call', call, connection: this.connection })));
+    if (calls.length === 0) nodes.push(new MessageNode(this, 'no-runs', 'No runs yet'));
+    return nodes;
+  }
+}
+
+/** How many last runs a schedule or trigger shows, and how many calls are scanned to find them. */
+const LAST_RUNS = 5;
+const CALL_SCAN_LIMIT = 300;
+
+function nextRunsMarkdown(cron: string, timezone: string): string {
+  try {
+    const next = formatFireTimes(nextFireTimes(cron, { timezone, count: 3 }), timezone);
+    return `Next runs:\n\n${next.map(n => `- ${escapeMarkdown(timezone === 'UTC' ? n.utc : `${n.local} · ${n.utc}`)}`).join('\n')}`;
+  } catch {
+    return '';
+  }
+}
+
+function nextRunNode(parent: TreeNode, cron: string, timezone: string, paused: boolean): TreeNode {
+  if (paused) return new MessageNode(parent, 'next', 'Paused: no next run', 'debug-pause');
+  try {
+    const [next] = formatFireTimes(nextFireTimes(cron, { timezone, count: 1 }), timezone);
+    return new MessageNode(parent, 'next', `Next run ${timezone === 'UTC' ? next.utc : next.local}`, 'calendar');
+  } catch {
+    return new MessageNode(parent, 'next', 'No next run: the cron expression is not standard 5-field cron', 'warning');
+  }
+}
+
+type Run = { kind: 'call'; call: FunctionCall; connection: string } | { kind: 'trigger'; run: TriggerRun; connection: string };
+
+const CALL_STATUS: Record<string, string> = { Running: 'RUNNING', Completed: 'COMPLETED', Failed: 'FAILED', Timeout: 'TIMED_OUT' };
+
+/** One run of a schedule (a function call) or of a trigger (a history entry, which names its execution). */
+export class ScheduleRunNode extends TreeNode {
+  constructor(
+    parent: TreeNode,
+    readonly run: Run,
+  ) {
+    super(parent);
+  }
+
+  get id(): string {
+    return `${this.parent?.id ?? ''}/${this.run.kind === 'call' ? `call-${this.run.call.id}` : `fire-${this.run.run.fireTime}`}`;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const r = this.run;
+    if (r.kind === 'call') {
+      const c = r.call;
+      const item = new vscode.TreeItem(formatTimestamp(c.scheduledTime ?? c.startTime), vscode.TreeItemCollapsibleState.None);
+      item.id = this.id;
+      item.description = `${c.status}${c.error?.message ? `: ${c.error.message}` : ''}`;
+      item.iconPath = statusIcon(CALL_STATUS[c.status] ?? c.status);
+      item.tooltip = new vscode.MarkdownString(
+        `Call ${inlineCode(String(c.id))} of function ${inlineCode(String(c.functionId))}: **${escapeMarkdown(c.status)}**` +
+          `${c.error?.message ? `\n\n${escapeMarkdown(c.error.message)}` : ''}\n\nStarted ${escapeMarkdown(formatTimestamp(c.startTime))}`,
+      );
+      item.contextValue = 'scheduleRun';
+      return item;
+    }
+    const h = r.run;
+    const item = new vscode.TreeItem(formatTimestamp(h.fireTime), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = h.status === 'success' ? `started ${h.workflowExecutionId ?? 'an execution'}` : `failed${h.reasonForFailure ? `: ${h.reasonForFailure}` : ''}`;
+    item.iconPath = statusIcon(h.status === 'success' ? 'COMPLETED' : 'FAILED');
+    item.tooltip = new vscode.MarkdownString(
+      `Fired ${escapeMarkdown(formatTimestamp(h.fireTime))}: **${escapeMarkdown(h.status)}**, version ${inlineCode(h.workflowVersion)}` +
+        `${h.workflowExecutionId ? `\n\nExecution ${inlineCode(h.workflowExecutionId)}` : ''}${h.reasonForFailure ? `\n\n${escapeMarkdown(h.reasonForFailure)}` : ''}`,
+    );
+    if (h.workflowExecutionId) {
+      item.command = { command: 'cdfWorkflows.showExecutionDetails', title: 'Show Execution Details', arguments: [{ connection: r.connection, executionId: h.workflowExecutionId }] };
+    }
+    item.contextValue = 'scheduleRun';
     return item;
   }
 }

@@ -223,6 +223,36 @@ describe('core/schedule/deploy function route', function () {
       assert.deepEqual((await allFiles(sandbox)).map((f) => Number(f.id)), [fns[0].fileId]);
     });
 
+    it('uploads the new code before removing the outdated function: a failing upload leaves it and its schedules in place', async () => {
+      const { client, sandbox } = world;
+      await deployFunctionRoute(world, functionRequest(sandbox, { name: 'A' }));
+      const [old] = await functionsNamed(client);
+      sandbox.faults.add({ method: 'PUT', path: /gcs_proxy/, count: 10, kind: 503 });
+      const error = await rejection(() => deployFunctionRoute(world, functionRequest(sandbox, { name: 'B' }, { package: changedPackage('v5') })));
+      assert.equal(stepOf(error), 'Upload the function code');
+      assert.deepEqual((await functionsNamed(client)).map((f) => f.id), [old.id]);
+      assert.deepEqual((await schedulesOf(client, old.id)).map((s) => s.name), ['A']);
+      assert.deepEqual((await allFiles(sandbox)).map((f) => Number(f.id)), [old.fileId]);
+      assert.deepEqual(world.deps().journal.pending, []);
+    });
+
+    it('removes the new zip when removing the outdated function fails', async () => {
+      const { client, sandbox } = world;
+      await deployFunctionRoute(world, functionRequest(sandbox, { name: 'A' }));
+      const [old] = await functionsNamed(client);
+      sandbox.faults.add({ method: 'POST', path: /\/functions\/delete$/, count: 10, kind: 503 });
+      const error = await rejection(() => deployFunctionRoute(world, functionRequest(sandbox, { name: 'B' }, { package: changedPackage('v6') })));
+      assert.equal(stepOf(error), 'Remove the outdated trigger function');
+      assert.deepEqual((await allFiles(sandbox)).map((f) => Number(f.id)), [old.fileId]);
+      sandbox.faults.clear();
+      // Its schedules were deleted before the failure: the journal holds them and the next deploy restores them.
+      assert.deepEqual(world.deps().journal.pending.map((s) => s.name), ['A']);
+      await deployFunctionRoute(world, functionRequest(sandbox, { name: 'B' }, { package: changedPackage('v6') }));
+      assert.deepEqual((await schedulesOf(client)).map((s) => s.name).sort(), ['A', 'B']);
+      assert.equal((await functionsNamed(client)).length, 1);
+      assert.equal((await allFiles(sandbox)).length, 1);
+    });
+
     it('replaces the function when the client secret or client changes (the configuration hash in its metadata differs)', async () => {
       const { client, sandbox } = world;
       await deployFunctionRoute(world, functionRequest(sandbox));
