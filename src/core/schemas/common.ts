@@ -3,6 +3,7 @@
 // the fields we rely on.
 import { z } from 'zod';
 import { type SchemaIssue } from '../errors';
+import { compileCheck } from './fastCheck';
 
 export const epochMs = z.number();
 export const internalId = z.number();
@@ -15,10 +16,29 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z
+/**
+ * A page of `item`. When the item schema is plain enough, a page that passes the in-place check is used
+ * as parsed (no copy of 1000 items); otherwise, or when the check fails, zod parses it and reports.
+ */
+export function pageOf<T extends z.ZodType>(item: T): z.ZodType<Page<z.output<T>>, unknown> {
+  const full = z
     .looseObject({ items: z.array(item), nextCursor: z.string().nullish() })
     .transform((p): Page<z.output<T>> => (p.nextCursor == null ? { items: p.items } : { items: p.items, nextCursor: p.nextCursor }));
+  const check = compileCheck(z.array(item));
+  if (!check) return full;
+  return z.unknown().transform((value, ctx): Page<z.output<T>> => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const { items, nextCursor } = value as { items?: unknown; nextCursor?: unknown };
+      if (check(items) && (nextCursor == null || typeof nextCursor === 'string')) {
+        const checked = items as z.output<T>[];
+        return nextCursor == null ? { items: checked } : { items: checked, nextCursor: nextCursor };
+      }
+    }
+    const result = full.safeParse(value);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as z.core.$ZodRawIssue);
+    return z.NEVER;
+  });
 }
 
 export const itemsOf = <T extends z.ZodType>(item: T) => z.looseObject({ items: z.array(item) });
