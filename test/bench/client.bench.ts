@@ -8,7 +8,6 @@
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { CogniteClient } from '@cognite/sdk';
 import { Pool } from 'undici';
 import { ClientCredentialsTokenSource } from '../../src/core/auth/clientCredentials';
 import { createCdfClient } from '../../src/core/client';
@@ -64,6 +63,8 @@ async function main(): Promise<void> {
   };
 
   // @cognite/sdk with its own auth: its oidcTokenProvider gets a client-credentials token from the sandbox.
+  // @cognite/sdk is an ES module; a dynamic import keeps this file CommonJS like the rest of out/.
+  const { CogniteClient } = await import('@cognite/sdk');
   const sdk = new CogniteClient({
     appId: 'cdf-workflows-bench',
     project,
