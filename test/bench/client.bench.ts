@@ -26,6 +26,12 @@ const gc = vm.runInNewContext('gc') as () => void;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (n: number): string => `${n.toFixed(2)} ms`;
 
+interface SdkClient {
+  authenticate(): Promise<string | undefined>;
+  post<T>(path: string, options: { data: unknown }): Promise<{ data: T }>;
+}
+type SdkClientConstructor = new (options: { appId: string; project: string; baseUrl: string; oidcTokenProvider: () => Promise<string> }) => SdkClient;
+
 interface ListBody {
   items: { id: string }[];
   nextCursor?: string;
@@ -63,8 +69,9 @@ async function main(): Promise<void> {
   };
 
   // @cognite/sdk with its own auth: its oidcTokenProvider gets a client-credentials token from the sandbox.
-  // @cognite/sdk is an ES module; a dynamic import keeps this file CommonJS like the rest of out/.
-  const { CogniteClient } = await import('@cognite/sdk');
+  // @cognite/sdk is an ES module whose type entry does not resolve under node16 module resolution: import
+  // it dynamically (this file stays CommonJS like the rest of out/) and describe the little we use.
+  const { CogniteClient } = (await import('@cognite/sdk')) as unknown as { CogniteClient: SdkClientConstructor };
   const sdk = new CogniteClient({
     appId: 'cdf-workflows-bench',
     project,
