@@ -450,7 +450,7 @@ export class CdfHttp {
   private timeoutError(target: RequestTarget, options: { timeoutMs?: number }, retries: number): TimeoutError {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     return new TimeoutError(
-      `${target.method} ${target.path} got no answer within ${Math.round(timeoutMs / 1000)} s` +
+      `${target.method} ${target.path} got no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}` +
         `${retries > 0 ? ` (${retries + 1} attempts)` : ''}. CDF may be slow or unreachable: check the network and try again.`,
       target,
       timeoutMs,
