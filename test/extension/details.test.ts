@@ -86,19 +86,19 @@ describe('details documents', function () {
     assert.equal(uri.path, `/${h.connection}/executions/${e.id}/report@1.md`);
     assert.equal(editor.document.languageId, 'markdown');
     const text = editor.document.getText();
-    assert.match(text, /^# ✅ report version 1: Completed\n/);
+    assert.match(text, /^# ✔ report version 1: Completed\n/);
     assert.match(text, /\| Workflow \| `report` \|/);
     assert.match(text, /\| Version \| `1` \|/);
     assert.match(text, /\| Duration \| \d+ s \|/);
     assert.match(text, new RegExp(`\\| Execution id \\| \`${e.id}\` \\|`));
     assert.match(text, /## Input\n\n```json\n\{\n {2}"assetExternalId": "pump-station-01",/);
-    assert.match(text, /\| `source` \| vscode\\-test \|/);
+    assert.match(text, /\| `source` \| vscode-test \|/);
     assert.match(text, /## Tasks \(2 of 2 defined\)/);
-    assert.match(text, /### ✅ build: Completed\n\n- Type: `function`/);
+    assert.match(text, /### ✔ build: Completed\n\n- Type: `function`/);
     assert.match(text, /- Retries allowed: 1/);
     assert.match(text, /Input \(resolved\):\n\n```json\n\{\n {2}"function": \{\n {4}"externalId": "fn-report",\n {4}"data": \{\n {6}"asset": "pump-station-01"/);
     assert.match(text, /Output:\n\n```json\n[^`]*"rows": 3/);
-    assert.match(text, /### ✅ publish: Completed/);
+    assert.match(text, /### ✔ publish: Completed/);
     // The input's text stays inside its JSON block.
     assert.ok(text.includes('"note": "| not a table | `code` <b>"'));
   });
@@ -127,17 +127,17 @@ describe('details documents', function () {
       const ref = { connection: h.connection, executionId: e.id };
       await vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', ref);
       const doc = vscode.window.activeTextEditor!.document;
-      assert.match(doc.getText(), /^# ⏳ approval version 1: Running/);
+      assert.match(doc.getText(), /^# ⟳ approval version 1: Running/);
       assert.match(doc.getText(), /this document refreshes while the execution runs/);
-      assert.match(doc.getText(), /### ⏳ wait: In progress/);
+      assert.match(doc.getText(), /### ⟳ wait: In progress/);
       assert.match(doc.getText(), /Waiting for an asynchronous completion/);
       await until(() => api.services.tracker.isFollowing(ref), 'the document to follow the execution');
 
       const wait = (await (await client()).executions.retrieve(e.id)).executedTasks.find(t => t.externalId === 'wait')!;
       await (await client()).tasks.update(wait.id, 'COMPLETED');
       await clock.advance(10_000);
-      await until(() => /^# ✅ approval version 1: Completed/.test(doc.getText()), 'the document to show the execution completed');
-      assert.match(doc.getText(), /### ✅ release: Completed/);
+      await until(() => /^# ✔ approval version 1: Completed/.test(doc.getText()), 'the document to show the execution completed');
+      assert.match(doc.getText(), /### ✔ release: Completed/);
       await until(() => !api.services.tracker.isFollowing(ref), 'following to end with the execution');
 
       // Closed while running: no more reads.
@@ -168,7 +168,7 @@ describe('details documents', function () {
     assert.equal(editor.document.uri.scheme, 'cdf-workflows');
     assert.match(editor.document.uri.path, /\/functions\/\d+\/calls\/\d+\/logs\.md$/);
     const text = editor.document.getText();
-    assert.match(text, /^# Logs of call \d+ of fn\\-report: Completed\n/);
+    assert.match(text, /^# Logs of call \d+ of fn-report: Completed\n/);
     assert.match(text, /\| Task \| report@1 › build \|/);
     assert.match(text, /\| Duration \| 1 s \|/);
     assert.match(text, /## Response\n\n```json\n\{\n {2}"rows": 3,/);
@@ -183,7 +183,7 @@ describe('details documents', function () {
     await clock.advance(10_000);
     await followed;
     await until(() => vscode.window.activeTextEditor?.document.uri.path.includes(e.id) ?? false, 'the details document to open');
-    assert.match(activeText(), /^# ✅ report version 1: Completed/);
+    assert.match(activeText(), /^# ✔ report version 1: Completed/);
     h.ui.assertAllUsed();
   });
 });

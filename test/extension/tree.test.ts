@@ -92,7 +92,7 @@ describe('workflows tree', function () {
     for (const token of ['workflow', 'refreshable', 'schedulable']) assert.ok(hasToken(assetSync, token), token);
     // User text is escaped: no link and no HTML in the tooltip.
     const tip = tooltipOf(assetSync);
-    assert.ok(tip.includes('Sync \\[assets\\]\\(https://example\\.com\\) \\<b\\>daily\\</b\\>'), tip);
+    assert.ok(tip.includes('Sync \\[assets\\](https://example.com) \\<b\\>daily\\</b\\>'), tip);
     assert.match(tip, /Data set: `42`/);
 
     h.sb.requests.reset();
@@ -103,7 +103,7 @@ describe('workflows tree', function () {
     assert.match(String(v2.getTreeItem().description), /^3 tasks · updated (just now|\d+ min ago)$/);
     assert.equal(iconOf(v2), 'versions');
     for (const token of ['version', 'schedulable', 'refreshable']) assert.ok(hasToken(v2, token), token);
-    assert.match(tooltipOf(v2), /Plans per\\-site children, then publishes/);
+    assert.match(tooltipOf(v2), /Plans per-site children, then publishes/);
     assert.match(tooltipOf(v2), /`fan` dynamic after `plan`/);
     assert.equal(v2.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
   });

@@ -6,18 +6,19 @@ import { elapsed, formatDuration, formatTimestamp, statusLabel } from '../execut
 import { childTasks, functionCallOf, isAsyncWaiting, retriesOf, taskDefinitionOf, topLevelTasks } from '../executions/taskTree';
 import { escapeMarkdown, inlineCode, jsonBlock, tableCell } from './markdown';
 
+// Text symbols (not emoji): they render in every editor font, also where no emoji font is installed.
 const STATUS_MARKS: Record<string, string> = {
-  RUNNING: '⏳',
-  IN_PROGRESS: '⏳',
-  SCHEDULED: '🕒',
-  COMPLETED: '✅',
-  COMPLETED_WITH_ERRORS: '⚠️',
-  FAILED: '❌',
-  FAILED_WITH_TERMINAL_ERROR: '❌',
-  TIMED_OUT: '⌛',
-  TERMINATED: '⛔',
-  CANCELED: '⛔',
-  SKIPPED: '⏭️',
+  RUNNING: '⟳',
+  IN_PROGRESS: '⟳',
+  SCHEDULED: '○',
+  COMPLETED: '✔',
+  COMPLETED_WITH_ERRORS: '⚠',
+  FAILED: '✘',
+  FAILED_WITH_TERMINAL_ERROR: '✘',
+  TIMED_OUT: '✘',
+  TERMINATED: '⊘',
+  CANCELED: '⊘',
+  SKIPPED: '↷',
 };
 
 function mark(status: string): string {

@@ -1,9 +1,17 @@
 // Markdown building blocks for tooltips and details documents. User text (ids, descriptions, reasons,
 // JSON from executions) is escaped or fenced so it can never turn into markup, links or HTML.
 
-/** Escapes Markdown and HTML syntax in plain text. */
+/**
+ * Escapes what Markdown or HTML would make of plain text: emphasis, code, links and images, HTML tags
+ * and entities, table pipes, strikethrough, and block syntax (headings, lists, quotes) at a line start.
+ * Text stays readable in the Markdown source (no escapes on '-' or '.' inside words).
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, m => `\\${m}`);
+  return text
+    .replace(/[\\`*_[\]<>|~&]/g, m => `\\${m}`)
+    .replace(/^([ \t]*)(?:([#>+=-])|(\d+)([.)]))/gm, (_all, indent: string, mark: string | undefined, digits: string | undefined, punct: string | undefined) =>
+      mark !== undefined ? `${indent}\\${mark}` : `${indent}${digits ?? ''}\\${punct ?? ''}`,
+    );
 }
 
 /** Inline code for any text: a longer backtick fence when the text holds backticks. */

@@ -73,7 +73,6 @@ export class ExecutionNode extends LoadingNode {
     item.iconPath = statusIcon(e.status);
     item.tooltip = executionTooltip(e);
     item.contextValue = executionContextValue(e.status);
-    item.command = undefined;
     return item;
   }
 
@@ -137,6 +136,5 @@ export function executionTooltip(e: Execution | ExecutionDetailed): vscode.Markd
     metadata.length ? `Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}` : undefined,
     `Execution id ${inlineCode(e.id)}`,
   ];
-  const md = new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'), true);
-  return md;
+  return new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'), true);
 }
