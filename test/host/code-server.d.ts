@@ -43,7 +43,7 @@ export interface RunningCodeServer {
   readonly logFile: string;
   readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Stops code-server's whole process group (extension host, watchers, terminals). */
+  /** Stops code-server's whole process group (extension host, watchers) and removes its private TMPDIR. */
   stop(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -262,7 +263,10 @@ async function startCodeServer(options) {
     ...(options.args || []),
     ...(options.folder ? [options.folder] : []),
   ];
-  const env = { ...process.env, ...(options.env || {}) };
+  // A private temp dir: the server and its extension host leave vscode-ipc-*.sock files and tsserver
+  // folders in TMPDIR that nobody removes; this one goes when the server is stopped.
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdf-code-server-'));
+  const env = { ...process.env, ...(options.env || {}), TMPDIR: tmpDir, TMP: tmpDir, TEMP: tmpDir };
   env.PATH = host.nodeBinDir + path.delimiter + (env.PATH || '');
   const out = fs.openSync(logFile, 'a');
   const child = spawn(host.node, args, { env, detached: true, stdio: ['ignore', out, out] });
@@ -273,7 +277,7 @@ async function startCodeServer(options) {
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
     stop: () => stopProcessGroup(child),
   };
-  trackGroup(child);
+  trackGroup(child, tmpDir);
   child.once('error', () => { /* reported through `exited` */ });
   let gone;
   void server.exited.then((r) => { gone = r; });
@@ -296,15 +300,19 @@ async function startCodeServer(options) {
 
 // Process groups started here and not yet stopped: a last-resort SIGKILL when this process exits some
 // other way (an uncaught error, process.exit from a library), so nothing outlives the run.
-const liveGroups = new Map();
-function trackGroup(child) {
-  if (!child.pid) return;
-  if (liveGroups.size === 0) process.on('exit', killLiveGroupsNow);
+const liveGroups = new Map();   // pgid -> { child, tmpDir }
+const privateTmp = new Map();   // pgid -> tmpDir, removed once the whole group is stopped
+let exitHook = false;
+function trackGroup(child, tmpDir) {
+  if (!child.pid) { if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true }); return; }
+  if (!exitHook) { process.on('exit', killLiveGroupsNow); exitHook = true; }
   liveGroups.set(child.pid, child);
+  if (tmpDir) privateTmp.set(child.pid, tmpDir);
   child.once('exit', () => liveGroups.delete(child.pid));
 }
 function killLiveGroupsNow() {
   for (const pgid of liveGroups.keys()) { try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const dir of privateTmp.values()) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }
 }
 
 /**
@@ -345,12 +353,17 @@ async function stopProcessGroup(child, graceMs = 5000) {
   if (!child || !child.pid) return;
   const pgid = child.pid;
   const signalGroup = (sig) => { try { process.kill(-pgid, sig); return true; } catch { return false; } };
-  if (!signalGroup('SIGTERM')) return;
-  for (const t0 = Date.now(); Date.now() - t0 < graceMs; await sleep(50)) {
-    if (!signalGroup(0)) return;
+  if (signalGroup('SIGTERM')) {
+    let alive = true;
+    for (const t0 = Date.now(); alive && Date.now() - t0 < graceMs; ) { await sleep(50); alive = signalGroup(0); }
+    if (alive) {
+      signalGroup('SIGKILL');
+      for (let i = 0; i < 40 && signalGroup(0); i++) await sleep(50);
+    }
   }
-  signalGroup('SIGKILL');
-  for (let i = 0; i < 40 && signalGroup(0); i++) await sleep(50);
+  const tmpDir = privateTmp.get(pgid);
+  privateTmp.delete(pgid);
+  if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 /** Installs a .vsix into an extensions dir with code-server's own CLI. */
