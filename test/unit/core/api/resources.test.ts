@@ -188,9 +188,10 @@ describe('core/api resource round trips', function () {
     const fn = await t.client.functions.create({ name: 'Round trip', externalId: 'fn-rt', fileId: file.id, secrets: { 'api-key': 'function-secret-value' } });
     rememberSecret('function-secret-value');
     assert.equal(fn.secrets?.['api-key'], '***');
-    sandbox.stubFunction('fn-rt', (data) => ({ durationMs: 1, response: { echo: data }, logs: ['hello from the stub'] }));
     const ready = await t.client.functions.waitUntilDeployed(fn.id, { pollIntervalMs: 5 });
     assert.equal(ready.status, 'Ready');
+    // Stubbed once Ready: calls answer from the stub instead of running python.
+    sandbox.stubFunction('fn-rt', (data) => ({ durationMs: 1, response: { echo: data }, logs: ['hello from the stub'] }));
     assert.deepEqual((await t.client.functions.retrieveMany([{ externalId: 'fn-rt' }, { externalId: 'nope' }])).map((f) => f.id), [fn.id]);
     assert.ok((await t.client.functions.list()).some((f) => f.id === fn.id));
 
