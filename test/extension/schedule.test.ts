@@ -22,6 +22,8 @@ const CONNECTION = `Schedule tests ${randomUUID().slice(0, 8)}`;
 const SECRET = `schedule-secret-${randomUUID()}`;
 const BOT_SECRET = `bot-secret-${randomUUID()}`;
 const WORKFLOW = 'wf-sched';
+/** The answer to the step that lists the next five runs. */
+const USE_CRON = { pick: /^\$\(check\) Use / };
 const PING = { externalId: 'ping', type: 'cdf', parameters: { cdfRequest: { resourcePath: '/workflows', method: 'GET' } } };
 
 /** Records what each input box's validation says, for values probed before the scripted answer. */
@@ -91,6 +93,7 @@ describe('schedule wizard', function () {
     { pick: o.version ?? '1' },
     { pick: 'Cognite Function + schedule' },
     { input: o.cron ?? '30 2 * * *' },
+    USE_CRON,
     ...(o.input === 'file' ? [{ pick: 'Choose a JSON file...' }, { file: inputFile() }] : [{ pick: 'No input' }]),
     { pick: o.credentials ?? /^Client credentials of connection/ },
     { input: o.name },
@@ -197,11 +200,15 @@ describe('schedule wizard', function () {
       assert.match(infos().join('\n'), /Scheduled wf-sched@1: "Nightly wf-sched" at 30 2 \* \* \* \(UTC\), trigger function "workflow-trigger" created\. Next run /);
 
       // One step counter over the prompts; the cron box shows the description and five fire times.
-      const [wf, version, method, cron, input, credentials, name, review] = ui.prompts;
-      assert.deepEqual([wf, version, method, cron, input, credentials, name, review].map(p => p.step), [1, 2, 3, 4, 5, 6, 7, 8]);
-      assert.equal(review.totalSteps, 8);
+      const [wf, version, method, cron, nextRuns, input, credentials, name, review] = ui.prompts;
+      assert.deepEqual([wf, version, method, cron, nextRuns, input, credentials, name, review].map(p => p.step), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.equal(review.totalSteps, 9);
       assert.deepEqual(version.labels, ['2', '1'], 'newest version first');
-      assert.match(cron.validation ?? '', /^At 02:30 AM \(UTC\)\nNext runs:\n(.*UTC.*\n){4}.*UTC/);
+      // The box says what the expression means and when it runs next; the step after lists five runs.
+      assert.match(cron.validation ?? '', /^At 02:30 AM \(UTC\) · next run \w{3} \d{4}-\d{2}-\d{2} 02:30 UTC/);
+      const rows = (nextRuns.labels ?? []).filter(l => l.startsWith('$(calendar)'));
+      assert.equal(rows.length, 5);
+      for (const row of rows) assert.match(row, /^\$\(calendar\) \w{3} \d{4}-\d{2}-\d{2} 02:30 UTC/);
       assert.ok(review.labels?.some(l => /Create trigger function "workflow-trigger"/.test(l)), review.labels?.join(' | '));
       assert.ok(review.labels?.some(l => /Create schedule "Nightly wf-sched"/.test(l)));
 
@@ -245,7 +252,10 @@ describe('schedule wizard', function () {
         { pick: 'Native schedule trigger' },
         { pick: 'Other time zone...' },
         { input: 'Asia/Tokyo' },
+        { input: '0 8 * * 1-5' },
+        { pick: /Change the cron expression/ }, // back to the box
         { input: '0 9 * * 1-5' },
+        USE_CRON,
         { pick: 'No input' },
         { pick: 'Enter a client id and secret...' },
         { input: 'scheduler-bot' },
@@ -259,8 +269,12 @@ describe('schedule wizard', function () {
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();
       assert.equal(outcome?.id, 'wf-sched-2-schedule');
-      const cron = ui.prompts.find(p => /read in Asia\/Tokyo/.test(p.prompt ?? ''));
-      assert.match(cron?.validation ?? '', /^At 09:00 AM, Monday through Friday \(Asia\/Tokyo\)\nNext runs:\n.*09:00 GMT\+9 \(Asia\/Tokyo\) · .* 00:00 UTC/);
+      const cronBoxes = ui.prompts.filter(p => /read in Asia\/Tokyo/.test(p.prompt ?? ''));
+      assert.equal(cronBoxes.length, 2, 'Change went back to the cron box');
+      assert.match(cronBoxes[1].validation ?? '', /^At 09:00 AM, Monday through Friday \(Asia\/Tokyo\) · next run .*09:00 GMT\+9 \(Asia\/Tokyo\) · .* 00:00 UTC/);
+      const nextRuns = ui.prompts.filter(p => p.labels?.some(l => l.startsWith('$(calendar)'))).pop();
+      assert.match(nextRuns?.labels?.find(l => l.startsWith('Next runs')) ?? '', /^Next runs: Asia\/Tokyo · UTC/);
+      for (const row of (nextRuns?.labels ?? []).filter(l => l.startsWith('$(calendar)'))) assert.match(row, /09:00 GMT\+9 \(Asia\/Tokyo\) · \w{3} \d{4}-\d{2}-\d{2} 00:00 UTC$/);
       const secretBox = ui.prompts.find(p => /Client secret of scheduler-bot/.test(p.prompt ?? ''));
       assert.ok(secretBox);
 
@@ -288,7 +302,7 @@ describe('schedule wizard', function () {
     });
 
     it('takes the JSON file it was started on as the input and does not ask for one', async () => {
-      ui.script({ pick: 'wf-other' }, { pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 4 * * *' }, { pick: /^scheduler-bot/ }, { input: 'From file' }, { pick: /Deploy/ });
+      ui.script({ pick: 'wf-other' }, { pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 4 * * *' }, USE_CRON, { pick: /^scheduler-bot/ }, { input: 'From file' }, { pick: /Deploy/ });
       await schedule(vscode.Uri.file(inputFile()));
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();
@@ -315,7 +329,7 @@ describe('schedule wizard', function () {
       assert.match(byValue['0 0 * JANUARY *'].message, /"JANUARY" in the month field .* names JAN-DEC/);
       for (const bad of ['0 2 * *', '0 2 * * * *', '61 * * * *', '0 24 * * *', '0 0 * * FUNDAY', '0 0 * JANUARY *']) assert.ok(byValue[bad].blocking, bad);
       assert.equal(byValue['*/15 9-17 * * MON-FRI'].blocking, false);
-      assert.match(byValue['*/15 9-17 * * MON-FRI'].message, /^Every 15 minutes, between 09:00 AM and 05:59 PM, Monday through Friday \(UTC\)\nNext runs:/);
+      assert.match(byValue['*/15 9-17 * * MON-FRI'].message, /^Every 15 minutes, between 09:00 AM and 05:59 PM, Monday through Friday \(UTC\) · next run (Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} \d\d:\d[05] UTC$/);
     });
   });
 
@@ -453,7 +467,7 @@ describe('schedule wizard', function () {
     it('edits a function schedule from its node: the wizard is prefilled and the schedule replaced, not duplicated', async () => {
       const target = await scheduleNode('After replace');
       assert.ok(hasToken(target, 'editableSchedule'));
-      ui.script({ pick: '2' }, { input: '45 6 * * *' }, { pick: 'Keep the current input' }, { pick: /^Client credentials of connection/ }, { pick: /Deploy/ });
+      ui.script({ pick: '2' }, { input: '45 6 * * *' }, USE_CRON, { pick: 'Keep the current input' }, { pick: /^Client credentials of connection/ }, { pick: /Deploy/ });
       await withClock(vscode.commands.executeCommand('cdfWorkflows.editSchedule', target));
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();

@@ -5,7 +5,7 @@ import { InputError } from '../../core/errors';
 import { validateTimeZone } from '../../core/schedule/cron';
 import { checkExternalId, checkScheduleName, checkTriggerCredentials, defaultScheduleName, defaultTriggerExternalId, deployedClientId } from '../../core/schedule/deploy';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
-import { type PickItem, type StepInfo, type UserInput } from '../ui';
+import { GoBackError, type PickItem, type StepInfo, type UserInput } from '../ui';
 import { type PromptStep } from '../wizard';
 import { connectionClientId, type CredentialChoice, type ScheduleInput, type ScheduleMethod, type ScheduleWizardContext } from './context';
 import { cronPreview } from './cronPreview';
@@ -24,7 +24,7 @@ export interface PromptDeps {
 export const DEFAULT_CRON = '0 6 * * *';
 
 export function schedulePrompts(deps: PromptDeps): Step[] {
-  return [workflowStep, versionStep, methodStep, timezoneStep, otherTimezoneStep, cronStep(deps), inputStep, credentialsStep(deps), newClientIdStep, newClientSecretStep, nameStep];
+  return [workflowStep, versionStep, methodStep, timezoneStep, otherTimezoneStep, cronStep(deps), cronPreviewStep(deps), inputStep, credentialsStep(deps), newClientIdStep, newClientSecretStep, nameStep];
 }
 
 const workflowStep: Step = {
@@ -138,14 +138,41 @@ function cronStep(deps: PromptDeps): Step {
   };
 }
 
-/** The live message under the cron box: the refusal with its explanation, or the preview (not blocking). */
+/**
+ * The live message under the cron box: the refusal with its explanation, or the description and the next
+ * run (not blocking). One line: the input box's message does not keep line breaks (VS Code 1.100 joins
+ * them into one paragraph), so the five fire times get their own step (cronPreviewStep).
+ */
 export function cronValidation(text: string, timezone: string, localZone: string): string | vscode.InputBoxValidationMessage {
   try {
-    const preview = cronPreview(text, { timezone, localZone });
-    return { message: [preview.description, 'Next runs:', ...preview.fireTimes].join('\n'), severity: vscode.InputBoxValidationSeverity.Info };
+    const preview = cronPreview(text, { timezone, localZone, count: 1 });
+    return { message: `${preview.description} · next run ${preview.fireTimes[0] ?? 'never'}`, severity: vscode.InputBoxValidationSeverity.Info };
   } catch (e) {
     return e instanceof InputError ? e.message : String(e);
   }
+}
+
+type PreviewChoice = 'use' | 'change';
+
+/** The next five fire times as the rows of a pick: UTC and local time (and the trigger's own zone). */
+function cronPreviewStep(deps: PromptDeps): Step {
+  return {
+    async prompt(c, ui, step) {
+      const expression = c.cronExpression ?? '';
+      const zone = c.method === 'native' ? (c.timezone ?? 'UTC') : 'UTC';
+      const preview = cronPreview(expression, { timezone: zone, localZone: deps.localZone });
+      const columns = zone === 'UTC' ? (deps.localZone === 'UTC' ? 'UTC' : `UTC · local time (${deps.localZone})`) : `${zone} · UTC${deps.localZone !== 'UTC' && deps.localZone !== zone ? ` · local time (${deps.localZone})` : ''}`;
+      const items: PickItem<PreviewChoice>[] = [
+        { label: `$(check) Use ${expression}`, description: preview.description, value: 'use' },
+        { label: `Next runs: ${columns}`, kind: vscode.QuickPickItemKind.Separator, value: 'use' },
+        ...preview.fireTimes.map((t): PickItem<PreviewChoice> => ({ label: `$(calendar) ${t}`, value: 'use' })),
+        { label: '', kind: vscode.QuickPickItemKind.Separator, value: 'use' },
+        { label: '$(edit) Change the cron expression', value: 'change' },
+      ];
+      const choice = await ui.pick({ ...step, placeholder: `${preview.description}: the next runs. Enter to continue.`, items });
+      if (choice === 'change') throw new GoBackError();
+    },
+  };
 }
 
 function editCron(c: ScheduleWizardContext): string | undefined {

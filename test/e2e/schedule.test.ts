@@ -1,0 +1,140 @@
+// The schedule wizard as a user sees it in the workbench: started from the palette against the local
+// sandbox (demo seed, in this process), its cron step with the live preview, the review page, the deploy
+// notification, and the new schedule under its workflow in the tree.
+import * as assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { useWorkbench, type Workbench } from './workbench';
+
+const CONNECTION = 'Local sandbox';
+const WORKFLOW = 'daily-report';
+
+/** The quick input (pick or box) that is showing. */
+function quickInput(w: Workbench): { widget: Locator; input: Locator; message: Locator; title: Locator } {
+  const widget = w.page.locator('.quick-input-widget');
+  return { widget, input: widget.locator('.quick-input-box input').first(), message: widget.locator('.quick-input-message'), title: widget.locator('.quick-input-title') };
+}
+
+/** Waits until the quick input shows text matching `expect` (title, prompt, placeholder, message or items). */
+async function showing(w: Workbench, expect: RegExp): Promise<void> {
+  await w.page.waitForFunction(
+    ([source, flags]) => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      if (!widget || widget.style.display === 'none') return false;
+      const text = `${widget.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}\n${widget.innerText}`;
+      return new RegExp(source, flags).test(text);
+    },
+    [expect.source, expect.flags] as const,
+    { timeout: 30_000 },
+  );
+}
+
+/**
+ * Answers the quick input once it shows `expect`: types `text` (filtering a pick, or filling a box) and
+ * accepts. A pick's items may load after its placeholder shows: Enter waits for the first row.
+ */
+async function answer(w: Workbench, expect: RegExp, text?: string, screenshot?: string, pick = true): Promise<void> {
+  await showing(w, expect);
+  if (pick) await quickInput(w).widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
+  if (text !== undefined) await quickInput(w).input.fill(text);
+  if (screenshot) await w.screenshot(screenshot);
+  await w.page.keyboard.press('Enter');
+}
+
+/** Starts a command from the palette whose first prompt reuses the quick input (Workbench.runCommand waits for it to close). */
+async function startFromPalette(w: Workbench, title: string): Promise<void> {
+  await w.page.keyboard.press('F1');
+  const q = quickInput(w);
+  await q.input.waitFor({ timeout: 30_000 });
+  await q.input.fill(`>${title}`);
+  await w.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 30_000 });
+  // No hover tooltip over the quick input's title in screenshots.
+  await w.page.mouse.move(700, 600);
+}
+
+describe('schedule wizard in the workbench', function () {
+  this.timeout(180_000);
+  let sb: Sandbox | undefined;
+  const settings: Record<string, unknown> = {};
+
+  before(async () => {
+    sb = await startSandbox({ quiet: true, seed: 'demo', functionDeployMs: { queued: 300, deploying: 700 } });
+    Object.assign(settings, {
+      'cdfWorkflows.connections': [
+        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
+      ],
+      'cdfWorkflows.activeConnection': CONNECTION,
+    });
+  });
+
+  // The extension host reads "local time" from its own zone: Oslo, so the preview shows both columns.
+  const wb = useWorkbench({ settings, env: { TZ: 'Europe/Oslo' }, viewport: { width: 1400, height: 900 } });
+
+  after(async () => {
+    await sb?.close();
+  });
+
+  it('previews the cron expression live, reviews, deploys, and shows the new schedule under its workflow', async () => {
+    const w = wb();
+    const sidebar = await w.openViewContainer('CDF Workflows');
+    // A wider side bar, so that schedule names and descriptions show in the screenshots.
+    const box = await sidebar.boundingBox();
+    if (box) {
+      await w.page.mouse.move(box.x + box.width, box.y + box.height / 2);
+      await w.page.mouse.down();
+      await w.page.mouse.move(box.x + box.width + 260, box.y + box.height / 2, { steps: 5 });
+      await w.page.mouse.up();
+    }
+    await w.treeItem(new RegExp(`^${WORKFLOW}`)).waitFor({ timeout: 60_000 });
+    await startFromPalette(w, 'CDF Workflows: Schedule Workflow...');
+
+    await answer(w, /Workflow to schedule/, WORKFLOW);
+    await answer(w, /Version of daily-report/);
+    await answer(w, /How the workflow is started/, 'Cognite Function');
+
+    // The cron step: a refusal names the field, then the preview of a good expression.
+    const q = quickInput(w);
+    await showing(w, /Cron expression in UTC/);
+    await q.input.fill('30 25 * * 1-5');
+    await q.message.filter({ hasText: /25 in the hour field/ }).waitFor({ timeout: 10_000 });
+    assert.match(await q.message.innerText(), /is out of range; the hour field takes 0-23/);
+    await w.screenshot('schedule-wizard-cron-refused');
+    await q.input.fill('30 5 * * 1-5');
+    await q.message.filter({ hasText: /Monday through Friday/ }).waitFor({ timeout: 10_000 });
+    // One line under the box (the message does not keep line breaks): meaning and next run.
+    assert.match(await q.message.innerText(), /^At 05:30 AM, Monday through Friday \(UTC\) · next run \w{3} \d{4}-\d{2}-\d{2} 05:30 UTC · 0[67]:30 GMT\+[12] \(Europe\/Oslo\)/);
+    assert.match(await q.title.innerText(), /Schedule Workflow\s*\(?4\/9\)?/);
+    await w.screenshot('schedule-wizard-cron-preview');
+    await w.page.keyboard.press('Enter');
+
+    // The next step lists the next five runs, one per row.
+    await showing(w, /the next runs\. Enter to continue/);
+    await q.widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Change the cron expression' }).waitFor({ timeout: 10_000 });
+    const rows = await q.widget.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    assert.equal(rows.filter(r => / 05:30 UTC · 0[67]:30 GMT\+[12] \(Europe\/Oslo\)/.test(r)).length, 5, rows.join(' | '));
+    await w.screenshot('schedule-wizard-next-runs');
+    await w.page.keyboard.press('Enter');
+
+    await answer(w, /Input every scheduled run gets/, 'No input');
+    await answer(w, /Client credentials the schedule runs as/);
+    await answer(w, /Schedule name/, undefined, undefined, false);
+    await showing(w, /Review what will be made in CDF/);
+    await showing(w, /Create trigger function "workflow-trigger"/);
+    await answer(w, /Deploy/, undefined, 'schedule-wizard-review');
+    const message = await w.notification(/^Scheduled daily-report@/, 90_000);
+    assert.match(message, /"Scheduled trigger: daily-report@\d+" at 30 5 \* \* 1-5 \(UTC\), trigger function "workflow-trigger" created/);
+    await w.screenshot('schedule-wizard-deployed');
+
+    // The tree: workflow > Schedules > the new schedule, with its cron, version and description.
+    await w.clickTreeItem(new RegExp(`^${WORKFLOW}`));
+    await w.clickTreeItem(/^Schedules/);
+    const item = w.treeItem(/^Scheduled trigger: daily-report@\d+ 30 5 \* \* 1-5 · version \d+ · At 05:30 AM, Monday through Friday/);
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    const next = w.treeItem(/^Next run \w{3} \d{4}-\d{2}-\d{2} 05:30 UTC/);
+    await next.waitFor({ timeout: 30_000 });
+    await w.page.mouse.move(900, 600);
+    await w.screenshot('schedule-in-tree');
+    assert.deepEqual(w.pageErrors, []);
+  });
+});
