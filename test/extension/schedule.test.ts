@@ -317,9 +317,13 @@ describe('schedule wizard', function () {
 
     it('refuses bad cron expressions live with the field and its allowed values, and shows the preview for good ones', async () => {
       ui.probe('0 2 * *', '0 2 * * * *', '61 * * * *', '0 24 * * *', '0 0 * * FUNDAY', '0 0 * JANUARY *', '*/15 9-17 * * MON-FRI');
-      ui.script({ pick: WORKFLOW }, { pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 2 * * *' }, CANCEL);
-      await schedule();
+      ui.script({ pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 2 * * *' }, CANCEL);
+      // Started from the workflow node: the workflow is not asked, the version is the first step.
+      await schedule(await node(WORKFLOW));
       assert.deepEqual(errors(), [], 'cancelling is silent');
+      ui.assertAllUsed();
+      assert.match(ui.prompts[0].placeholder ?? '', /^Version of wf-sched/);
+      assert.equal(ui.prompts[0].step, 1);
       const byValue = Object.fromEntries(ui.probed.map(p => [p.value, p]));
       assert.match(byValue['0 2 * *'].message, /has 4 fields; CDF wants 5: minute hour day-of-month month day-of-week/);
       assert.match(byValue['0 2 * * * *'].message, /has 6 fields.*seconds field/);
@@ -504,6 +508,20 @@ describe('schedule wizard', function () {
       assert.ok(hasToken(t, 'resumable') && !hasToken(t, 'pausable'));
       await vscode.commands.executeCommand('cdfWorkflows.resumeTrigger', t);
       assert.equal((await (await client()).triggers.list()).items[0].isPaused, false);
+
+      // Edit: the wizard keeps the external id and asks version, zone, cron, input and credentials again.
+      assert.ok(hasToken(t, 'editableSchedule'));
+      ui.script({ pick: '2' }, { pick: 'Asia/Tokyo' }, { input: '30 8 * * 1-5' }, USE_CRON, { pick: 'Keep the current input' }, { pick: BOT_PAIR }, { pick: /Deploy/ });
+      await withClock(vscode.commands.executeCommand('cdfWorkflows.editSchedule', t));
+      assert.deepEqual(errors(), []);
+      ui.assertAllUsed();
+      assert.ok(ui.prompts.some(p => p.labels?.some(l => /Update schedule trigger "wf-sched-2-schedule"/.test(l))));
+      const edited = (await (await client()).triggers.list()).items;
+      assert.equal(edited.length, 1);
+      assert.deepEqual(edited[0].triggerRule, { triggerType: 'schedule', cronExpression: '30 8 * * 1-5', timezone: 'Asia/Tokyo' });
+      api.tree.refresh();
+      t = await triggerNode();
+      ui.reset();
 
       const id = await withClock(vscode.commands.executeCommand<string>('cdfWorkflows.runScheduleNow', t));
       assert.equal((await (await client()).executions.retrieve(id)).version, '2');
