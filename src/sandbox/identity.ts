@@ -238,7 +238,9 @@ export class Identity {
     if (code.state === 'denied') return oauthError(400, 'access_denied', 'The sign-in was declined.');
     if (code.state === 'redeemed') return oauthError(400, 'invalid_grant', 'The device code has already been used.');
     if (code.state === 'pending') {
-      const tooSoon = code.lastPollAt !== undefined && now - code.lastPollAt < code.interval * 1000;
+      // A poll a little early (timer jitter, clock granularity) is not "too fast": only polls well inside the
+      // interval get slow_down, which otherwise spirals (each slow_down adds 5 s) for short test intervals.
+      const tooSoon = code.lastPollAt !== undefined && now - code.lastPollAt < code.interval * 1000 * 0.8;
       code.lastPollAt = now;
       if (tooSoon) {
         // RFC 8628 §3.5: slow_down adds 5 seconds to the interval the client must keep.

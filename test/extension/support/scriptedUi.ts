@@ -48,11 +48,18 @@ export class ScriptedUserInput implements UserInput {
     this.prompts.length = 0;
   }
 
-  /** Resolves with the first message (already shown or still to come) whose text matches. */
-  waitForMessage(re: RegExp): Promise<ShownMessage> {
+  /** Resolves with the first message (already shown or still to come) whose text matches; fails after
+   *  `timeoutMs` listing the messages that were shown instead. */
+  waitForMessage(re: RegExp, timeoutMs = 30_000): Promise<ShownMessage> {
     const seen = this.messages.find(m => re.test(m.message));
     if (seen) return Promise.resolve(seen);
-    return new Promise(resolve => this.waiters.push({ re, resolve }));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter(w => w.re !== re);
+        reject(new Error(`No message matching ${String(re)} within ${timeoutMs} ms. Shown: ${JSON.stringify(this.messages.map(m => `${m.kind}: ${m.message}`))}`));
+      }, timeoutMs);
+      this.waiters.push({ re, resolve: m => { clearTimeout(timer); resolve(m); } });
+    });
   }
 
   private next(what: string): Exclude<Answer, symbol> {
