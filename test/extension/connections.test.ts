@@ -234,7 +234,7 @@ describe('connections', function () {
   it('signs in with a device code: shows the code, waits for approval, then works', async () => {
     await api.services.connections.save({
       name: 'Person', baseUrl: sb.baseUrl, project: sb.project,
-      auth: { type: 'deviceCode', clientId: sb.clientId, tokenUrl: sb.tokenUrl, deviceAuthorizationUrl: sb.deviceAuthorizationUrl, scopes: ['openid'] },
+      auth: { type: 'deviceCode', clientId: sb.clientId, tokenUrl: sb.tokenUrl, deviceAuthorizationUrl: sb.deviceAuthorizationUrl, scopes: ['openid', 'offline_access'] },
     });
     const done = vscode.commands.executeCommand('cdfWorkflows.signIn', 'Person');
     const prompt = await ui.waitForMessage(/enter the code/);
@@ -243,6 +243,19 @@ describe('connections', function () {
     sb.approveDeviceCode(code);
     await ui.waitForMessage(/Connected to project/, 20_000);
     await done;
+
+    // The refresh token is kept in SecretStorage only, so a new client (as after a restart) needs no code.
+    const key = secretKey('Person', 'refreshToken');
+    await until(async () => (await api.services.context.secrets.get(key)) !== undefined, 'the refresh token in SecretStorage');
+    secrets.push((await api.services.context.secrets.get(key))!);
+    api.services.connections.setClientOptions({});
+    const codesBefore = ui.messages.filter(m => /enter the code/.test(m.message)).length;
+    const { client } = await api.services.connections.client('Person');
+    await client.workflows.list({ limit: 1 });
+    assert.equal(ui.messages.filter(m => /enter the code/.test(m.message)).length, codesBefore, 'no new code was shown');
+
+    await vscode.commands.executeCommand('cdfWorkflows.signOut', 'Person');
+    assert.equal(await api.services.context.secrets.get(key), undefined, 'signing out forgets the refresh token');
   });
 
   it('shows the welcome content only while there is no connection', async () => {

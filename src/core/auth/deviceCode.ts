@@ -37,6 +37,10 @@ export interface DeviceCodeOptions {
   readonly audience?: string;
   /** Called once per sign-in with the code to show; the sign-in continues while it is shown. */
   readonly onPrompt: (prompt: DeviceCodePrompt) => void;
+  /** A refresh token kept from an earlier sign-in (e.g. in VS Code SecretStorage): no code is shown while it works. */
+  readonly refreshToken?: string;
+  /** Told every new refresh token, and undefined when it is dropped, so the caller can keep it safe. */
+  readonly onRefreshToken?: (token: string | undefined) => void;
   readonly logger?: Logger;
   /** Poll interval; default the provider's `interval` (5 s if absent). Tests set it small. */
   readonly pollIntervalMs?: number;
@@ -71,6 +75,7 @@ export class DeviceCodeTokenSource implements TokenSource {
     this.scopes = options.scopes && options.scopes.length > 0 ? options.scopes : defaultDeviceCodeScopes(options.cluster, options.baseUrl);
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
+    this.refreshToken = options.refreshToken || undefined;
   }
 
   async getToken(signal?: AbortSignal): Promise<string> {
@@ -95,7 +100,13 @@ export class DeviceCodeTokenSource implements TokenSource {
   /** Forgets every token: the next call signs in again. */
   signOut(): void {
     this.cached = undefined;
-    this.refreshToken = undefined;
+    this.setRefreshToken(undefined);
+  }
+
+  private setRefreshToken(token: string | undefined): void {
+    if (token === this.refreshToken) return;
+    this.refreshToken = token;
+    this.options.onRefreshToken?.(token);
   }
 
   private async obtain(signal: AbortSignal): Promise<CachedToken> {
@@ -104,6 +115,7 @@ export class DeviceCodeTokenSource implements TokenSource {
         return await this.refresh(signal);
       } catch (error) {
         if (error instanceof CancelledError) throw error;
+        this.setRefreshToken(undefined);
         this.log.info('Token refresh failed; signing in again with a device code.');
       }
     }
@@ -176,7 +188,7 @@ export class DeviceCodeTokenSource implements TokenSource {
   }
 
   private store(accessToken: string, expiresIn: number | undefined, refreshToken: string | undefined): CachedToken {
-    if (refreshToken) this.refreshToken = refreshToken;
+    if (refreshToken) this.setRefreshToken(refreshToken);
     this.cached = cacheToken(accessToken, expiresIn, this.now(), this.options.refreshLeewayMs ?? 30_000);
     return this.cached;
   }

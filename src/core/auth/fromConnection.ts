@@ -11,6 +11,9 @@ export interface TokenSourceContext {
   readonly secret?: string;
   /** Shows the device code sign-in prompt (device_code). */
   readonly onPrompt?: (prompt: DeviceCodePrompt) => void;
+  /** device_code: a refresh token kept from an earlier sign-in, and where to keep new ones. */
+  readonly refreshToken?: string;
+  readonly onRefreshToken?: (token: string | undefined) => void;
   readonly logger?: Logger;
 }
 
@@ -47,6 +50,8 @@ export function tokenSourceFor(connection: ConnectionDescription, context: Token
         cluster: connection.cluster,
         baseUrl: connection.baseUrl,
         onPrompt: context.onPrompt,
+        refreshToken: context.refreshToken,
+        onRefreshToken: context.onRefreshToken,
         logger: context.logger,
       });
   }

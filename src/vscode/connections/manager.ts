@@ -40,7 +40,9 @@ export class ConnectionManager implements vscode.Disposable {
           this.emitter.fire();
         }
       }),
-      deps.secrets.onDidChange(name => {
+      deps.secrets.onDidChange((name, kind) => {
+        // A refresh token is written by the client's own sign-in: its client stays.
+        if (kind === 'refreshToken') return;
         this.dropClient(name);
         this.emitter.fire();
       }),
@@ -104,10 +106,16 @@ export class ConnectionManager implements vscode.Disposable {
       secret = await this.deps.secrets.get(connection.name, 'token');
     }
     if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
+    const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
     const tokenSource = tokenSourceFor(description, {
       secret,
       logger: this.deps.log,
       onPrompt: prompt => this.showDeviceCode(connection.name, prompt),
+      // People stay signed in across restarts: the refresh token is kept in SecretStorage only.
+      refreshToken: deviceCode ? await this.deps.secrets.get(connection.name, 'refreshToken') : undefined,
+      onRefreshToken: token => {
+        void this.deps.secrets.set(connection.name, 'refreshToken', token).then(undefined, (e: unknown) => this.deps.log.warn(`Keeping the sign-in of "${connection.name}": ${String(e)}`));
+      },
     });
     return createCdfClient({
       baseUrl: description.baseUrl,

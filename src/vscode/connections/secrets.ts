@@ -43,10 +43,10 @@ export class ConnectionSecrets {
     }
   }
 
-  onDidChange(listener: (connection: string) => void): vscode.Disposable {
+  onDidChange(listener: (connection: string, kind: SecretKind) => void): vscode.Disposable {
     return this.storage.onDidChange(e => {
       const name = connectionOfKey(e.key);
-      if (name !== undefined) listener(name);
+      if (name !== undefined) listener(name, e.key.slice(e.key.lastIndexOf('/') + 1) as SecretKind);
     });
   }
 }

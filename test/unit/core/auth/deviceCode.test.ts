@@ -139,4 +139,36 @@ describe('core/auth device code', () => {
     assert.equal(error.reason, 'access-denied');
     assert.match(error.message, /Sign-in was declined/);
   });
+
+  it('keeps its refresh token through the caller, and signs in without a code after a restart', async () => {
+    const kept: (string | undefined)[] = [];
+    let prompts = 0;
+    const first = source((p) => {
+      prompts++;
+      sandbox.approveDeviceCode(p.userCode);
+    }, { onRefreshToken: (t) => kept.push(t) });
+    await first.getToken();
+    assert.equal(prompts, 1);
+    const refreshToken = kept.at(-1);
+    assert.ok(refreshToken, 'the caller was given the refresh token');
+
+    // A new source (VS Code restarted) with the kept refresh token needs no prompt.
+    const second = source(() => assert.fail('no code may be shown when a refresh token works'), { refreshToken, onRefreshToken: (t) => kept.push(t) });
+    assert.ok(await second.getToken());
+    second.signOut();
+    assert.equal(kept.at(-1), undefined, 'signing out drops the kept token');
+  });
+
+  it('drops a kept refresh token the provider refuses, then asks for a code', async () => {
+    const kept: (string | undefined)[] = [];
+    let prompts = 0;
+    const s = source((p) => {
+      prompts++;
+      sandbox.approveDeviceCode(p.userCode);
+    }, { refreshToken: 'revoked-or-made-up', onRefreshToken: (t) => kept.push(t) });
+    assert.ok(await s.getToken());
+    assert.equal(prompts, 1);
+    assert.equal(kept[0], undefined, 'the refused token was dropped first');
+    assert.ok(kept.at(-1), 'the new sign-in gave a new refresh token');
+  });
 });
