@@ -270,7 +270,10 @@ describe('workflows tree', function () {
     const other = await run('reveal-me', '1');
     h.sb.requests.reset();
     await api.tree.revealExecution({ connection: h.connection, executionId: other.id }, other);
-    assert.equal(h.count(), 1);
+    // Polls of the running execution revealed above may land here on a slow machine: they are the
+    // tracker's, not the reveal's, so they are left out of the count.
+    const polls = h.count('GET', /\/workflows\/executions\/[0-9a-f-]{36}$/);
+    assert.equal(h.count() - polls, 1);
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
     const revealed = (await h.children(await h.node('reveal-me', '1')))[0];
     assert.equal(exec(revealed).id, other.id);
