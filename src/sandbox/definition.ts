@@ -1,95 +1,101 @@
 // Workflow definitions: validation of task lists (versions, inline subworkflows, dynamic task output),
 // the defaults CDF fills in, and the definition hash.
 import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
 import { TASK_TYPES, type TaskDefinition, type TaskType, type WorkflowDefinition } from './model';
-import { boundedObject, externalIdField, fieldError, jsonBytes, parseBody, z } from './validation';
+import { boundedObject, externalIdField, fieldError, jsonBytes, parseBody } from './validation';
 
 export const MAX_TASKS_PER_DEFINITION = 100;
 
 /** A whole-string reference such as `${workflow.input.runDate}` (partial interpolation is not supported). */
 export const isReference = (v: unknown): v is string => typeof v === 'string' && /^\$\{[^{}]+\}$/.test(v.trim());
 
-const refOr = <T extends z.ZodType>(schema: T, what: string) =>
-  z.unknown().superRefine((v, ctx) => {
-    if (isReference(v)) return;
-    const r = schema.safeParse(v);
-    if (!r.success) ctx.addIssue({ code: 'custom', message: `must be ${what} or a reference like \${workflow.input.x}` });
-  });
+const refOr = <T extends z.ZodMiniType>(schema: T, what: string) =>
+  z.unknown().check(
+    z.superRefine((v, ctx) => {
+      if (isReference(v)) return;
+      const r = schema.safeParse(v);
+      if (!r.success) ctx.addIssue({ code: 'custom', message: `must be ${what} or a reference like \${workflow.input.x}` });
+    }),
+  );
 
 const functionParameters = z.strictObject({
   function: z.strictObject({
     externalId: refOr(externalIdField, 'a function external id (1-255 characters)'),
-    data: refOr(boundedObject(100_000), 'an object of at most 100 KB').optional(),
+    data: z.optional(refOr(boundedObject(100_000), 'an object of at most 100 KB')),
   }),
-  isAsyncComplete: z.boolean().optional(),
+  isAsyncComplete: z.optional(z.boolean()),
 });
 
 const transformationParameters = z.strictObject({
   transformation: z.strictObject({
     externalId: refOr(externalIdField, 'a transformation external id (1-255 characters)'),
-    concurrencyPolicy: z.enum(['fail', 'waitForCurrent', 'restartAfterCurrent']).optional(),
-    useTransformationCredentials: z.boolean().optional(),
+    concurrencyPolicy: z.optional(z.enum(['fail', 'waitForCurrent', 'restartAfterCurrent'])),
+    useTransformationCredentials: z.optional(z.boolean()),
   }),
 });
 
 const cdfParameters = z.strictObject({
   cdfRequest: z.strictObject({
-    resourcePath: refOr(z.string().min(1).max(128), 'a resource path of at most 128 characters'),
+    resourcePath: refOr(z.string().check(z.minLength(1), z.maxLength(128)), 'a resource path of at most 128 characters'),
     method: refOr(z.enum(['POST', 'GET', 'PUT']), 'one of "POST", "GET", "PUT"'),
-    queryParameters: refOr(
-      z.record(z.string(), z.string().max(50)).refine((o) => Object.keys(o).length <= 5),
-      'an object of at most 5 string values (each at most 50 characters)',
-    ).optional(),
-    body: refOr(boundedObject(100_000), 'an object of at most 100 KB').optional(),
-    requestTimeoutInMillis: refOr(z.number().min(100), 'a number of milliseconds of at least 100').optional(),
-    cdfVersionHeader: z.enum(['alpha', 'beta']).optional(),
+    queryParameters: z.optional(
+      refOr(
+        z.record(z.string(), z.string().check(z.maxLength(50))).check(z.refine((o) => Object.keys(o).length <= 5)),
+        'an object of at most 5 string values (each at most 50 characters)',
+      ),
+    ),
+    body: z.optional(refOr(boundedObject(100_000), 'an object of at most 100 KB')),
+    requestTimeoutInMillis: z.optional(refOr(z.number().check(z.minimum(100)), 'a number of milliseconds of at least 100')),
+    cdfVersionHeader: z.optional(z.enum(['alpha', 'beta'])),
   }),
 });
 
 const dynamicParameters = z.strictObject({
   dynamic: z.strictObject({
-    tasks: z.string().refine(isReference, {
-      message: 'must be a reference to a list of task definitions, like ${plan.output.response.tasks}',
-    }),
+    tasks: z.string().check(
+      z.refine(isReference, { message: 'must be a reference to a list of task definitions, like ${plan.output.response.tasks}' }),
+    ),
   }),
 });
 
 const simulationParameters = z.strictObject({
   simulation: z.strictObject({
     routineExternalId: externalIdField,
-    runTime: z.int().nullable().optional(),
-    inputs: z
-      .array(
-        z.strictObject({
-          referenceId: z.string(),
-          value: z.union([
-            z.string().min(1).max(1024),
-            z.number(),
-            z.array(z.string()).min(1).max(200),
-            z.array(z.number()).min(1).max(200),
-          ]),
-          unit: z.strictObject({ name: z.string() }).nullable().optional(),
-        }),
-      )
-      .max(200)
-      .optional(),
+    runTime: z.optional(z.nullable(z.int())),
+    inputs: z.optional(
+      z
+        .array(
+          z.strictObject({
+            referenceId: z.string(),
+            value: z.union([
+              z.string().check(z.minLength(1), z.maxLength(1024)),
+              z.number(),
+              z.array(z.string()).check(z.minLength(1), z.maxLength(200)),
+              z.array(z.number()).check(z.minLength(1), z.maxLength(200)),
+            ]),
+            unit: z.optional(z.nullable(z.strictObject({ name: z.string() }))),
+          }),
+        )
+        .check(z.maxLength(200)),
+    ),
   }),
 });
 
 const subworkflowReference = z.strictObject({
-  subworkflow: z.strictObject({ workflowExternalId: externalIdField, version: z.string().min(1).max(255) }),
+  subworkflow: z.strictObject({ workflowExternalId: externalIdField, version: z.string().check(z.minLength(1), z.maxLength(255)) }),
 });
 
 const taskShape = z.strictObject({
   externalId: externalIdField,
   type: z.string(),
-  name: z.string().max(255).nullable().optional(),
-  description: z.string().max(500).nullable().optional(),
+  name: z.optional(z.nullable(z.string().check(z.maxLength(255)))),
+  description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
   parameters: z.record(z.string(), z.unknown()),
-  retries: z.number().min(0).max(10).nullable().optional(),
-  timeout: z.number().min(100).max(43200).nullable().optional(),
-  onFailure: z.enum(['abortWorkflow', 'skipTask']).nullable().optional(),
-  dependsOn: z.array(z.strictObject({ externalId: externalIdField })).max(100).nullable().optional(),
+  retries: z.optional(z.nullable(z.number().check(z.minimum(0), z.maximum(10)))),
+  timeout: z.optional(z.nullable(z.number().check(z.minimum(100), z.maximum(43200)))),
+  onFailure: z.optional(z.nullable(z.enum(['abortWorkflow', 'skipTask']))),
+  dependsOn: z.optional(z.nullable(z.array(z.strictObject({ externalId: externalIdField })).check(z.maxLength(100)))),
 });
 
 export interface TaskListContext {
@@ -225,7 +231,7 @@ function canonicalJson(value: unknown): string {
 }
 
 const definitionShape = z.strictObject({
-  description: z.string().max(500).nullable().optional(),
+  description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
   tasks: z.unknown(),
 });
 

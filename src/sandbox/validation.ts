@@ -1,9 +1,12 @@
 // Request validation with zod, answered the way CDF does: 400 and a message that names the field
 // ("items[0].workflowDefinition.tasks[0].retries: must be less than or equal to 10").
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { ApiError } from './api-error';
 
-export { z };
+// zod/mini carries no messages of its own; the issues this module does not word itself (refinements
+// without a message, record keys) read as zod's English texts, as they always have.
+z.config(en());
 
 type Issue = z.core.$ZodIssue;
 
@@ -86,7 +89,7 @@ function issueMessage(issue: Issue, root: unknown): string {
 }
 
 /** Parses `value` with `schema` or throws a 400 ApiError naming the first offending field. */
-export function parseBody<T extends z.ZodType>(schema: T, value: unknown, prefix: ReadonlyArray<PropertyKey> = []): z.output<T> {
+export function parseBody<T extends z.ZodMiniType>(schema: T, value: unknown, prefix: ReadonlyArray<PropertyKey> = []): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
@@ -101,27 +104,27 @@ export function jsonBytes(value: unknown): number {
 }
 
 // Shared field rules (REFERENCE §1.9).
-export const externalIdField = z
-  .string()
-  .max(255)
-  .min(1)
-  .refine((s) => s.trim() === s, { message: 'must not have leading or trailing whitespace' })
-  .refine((s) => !s.includes('\u0000'), { message: 'must not contain null characters' });
+export const externalIdField = z.string().check(
+  z.maxLength(255),
+  z.minLength(1),
+  z.refine((s) => s.trim() === s, { message: 'must not have leading or trailing whitespace' }),
+  z.refine((s) => !s.includes('\u0000'), { message: 'must not contain null characters' }),
+);
 
-export const internalId = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
+export const internalId = z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER));
 
 /** Execution and trigger metadata: ≤ 10 entries, key ≤ 32, value ≤ 255. */
 export const executionMetadata = z
-  .record(z.string().max(32), z.string().max(255))
-  .refine((m) => Object.keys(m).length <= 10, { message: 'must have at most 10 entries' });
+  .record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(255)))
+  .check(z.refine((m) => Object.keys(m).length <= 10, { message: 'must have at most 10 entries' }));
 
-export const limitField = z.int().min(1).max(1000);
+export const limitField = z.int().check(z.minimum(1), z.maximum(1000));
 
 /** A JSON object no larger than `maxBytes` serialized. */
-export const boundedObject = (maxBytes: number, what = 'must be at most'): z.ZodType<Record<string, unknown>> =>
-  z.record(z.string(), z.unknown()).refine((o) => jsonBytes(o) <= maxBytes, {
-    message: `${what} ${Math.round(maxBytes / 1000)} KB when serialized as JSON`,
-  });
+export const boundedObject = (maxBytes: number, what = 'must be at most'): z.ZodMiniType<Record<string, unknown>> =>
+  z.record(z.string(), z.unknown()).check(
+    z.refine((o) => jsonBytes(o) <= maxBytes, { message: `${what} ${Math.round(maxBytes / 1000)} KB when serialized as JSON` }),
+  );
 
 /** Reads a boolean query parameter ("true"/"false"), or the default when absent. */
 export function queryBool(params: URLSearchParams, name: string, fallback: boolean): boolean {

@@ -1,4 +1,5 @@
 // Function schedules (REFERENCE §4.4): create with a nonce (never resent blindly), list, input data, delete.
+import * as z from 'zod/mini';
 import { type CdfHttp } from '../http/cdfHttp';
 import { emptyResponse, itemsOf } from '../schemas/common';
 import {
@@ -14,7 +15,7 @@ import { CAPABILITY } from './capabilities';
 import { type CallContext, checkRequest, segment } from './requests';
 import { type SessionsApi } from './sessions';
 
-const oneSchedule = itemsOf(functionSchedule).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneSchedule = itemsOf(functionSchedule).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class FunctionSchedulesApi {
   constructor(

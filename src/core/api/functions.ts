@@ -1,4 +1,5 @@
 // Cognite Functions (REFERENCE §4.2–4.3): create, read, delete, wait for the build, call, and read calls.
+import * as z from 'zod/mini';
 import { type CdfHttp } from '../http/cdfHttp';
 import { sleep } from '../http/abort';
 import { TimeoutError } from '../errors';
@@ -43,7 +44,7 @@ export interface WaitOptions extends CallContext {
   readonly maxPollIntervalMs?: number;
 }
 
-const oneFunction = itemsOf(cdfFunction).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneFunction = itemsOf(cdfFunction).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class FunctionsApi {
   constructor(

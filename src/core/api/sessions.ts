@@ -1,5 +1,6 @@
 // Sessions (REFERENCE §3): a session yields the nonce that run, retry, trigger upsert, function call and
 // schedule create hand to the service that acts for the caller.
+import * as z from 'zod/mini';
 import { type TokenSource } from '../auth/tokenSource';
 import { type CdfHttp } from '../http/cdfHttp';
 import { itemsOf, type Page, pageOf } from '../schemas/common';
@@ -26,7 +27,7 @@ export interface NonceGrant {
 /** Revoke answers with full sessions, or only `id` when the caller lacks sessionsAcl:LIST. */
 export type RevokedSession = Pick<Session, 'id'> & Partial<Session>;
 
-const oneSession = itemsOf(createdSession).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneSession = itemsOf(createdSession).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class SessionsApi {
   constructor(
@@ -75,7 +76,7 @@ export class SessionsApi {
     if (ids.length === 0) return [];
     const answer = await this.http.post('/sessions/revoke', {
       // Only `id` comes back when the caller lacks sessionsAcl:LIST.
-      schema: itemsOf(session.partial({ status: true })),
+      schema: itemsOf(z.partial(session, { status: true })),
       body: { items: ids.map((id) => ({ id })) },
       idempotent: true,
       capability: CAPABILITY.sessionsDelete,

@@ -1,4 +1,5 @@
 // Workflow triggers (REFERENCE §2.6): upsert with a fresh nonce, list, delete, pause, resume, history.
+import * as z from 'zod/mini';
 import { type CdfHttp } from '../http/cdfHttp';
 import { emptyResponse, itemsOf, type Page, pageOf } from '../schemas/common';
 import { type SessionCredentials } from '../schemas/sessions';
@@ -15,7 +16,7 @@ export interface TriggerListOptions extends CallContext {
 
 export type { TriggerUpsertItem };
 
-const oneTrigger = itemsOf(trigger).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneTrigger = itemsOf(trigger).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class TriggersApi {
   constructor(

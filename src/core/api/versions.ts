@@ -1,4 +1,5 @@
 // Workflow versions (REFERENCE §2.2).
+import * as z from 'zod/mini';
 import { type CdfHttp } from '../http/cdfHttp';
 import { emptyResponse, itemsOf, type Page, pageOf } from '../schemas/common';
 import {
@@ -20,7 +21,7 @@ export interface VersionListOptions extends CallContext {
 }
 
 const versionPage = pageOf(workflowVersion);
-const oneVersion = itemsOf(workflowVersion).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneVersion = itemsOf(workflowVersion).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class VersionsApi {
   constructor(private readonly http: CdfHttp) {}

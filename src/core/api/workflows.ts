@@ -1,4 +1,5 @@
 // Workflows (REFERENCE §2.1).
+import * as z from 'zod/mini';
 import { type CdfHttp } from '../http/cdfHttp';
 import { emptyResponse, itemsOf, type Page, pageOf } from '../schemas/common';
 import { type Workflow, workflow, type WorkflowUpsert, workflowUpsert } from '../schemas/workflows';
@@ -13,7 +14,7 @@ export interface ListOptions extends CallContext {
 }
 
 const workflowPage = pageOf(workflow);
-const oneWorkflow = itemsOf(workflow).refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] });
+const oneWorkflow = itemsOf(workflow).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
 
 export class WorkflowsApi {
   constructor(private readonly http: CdfHttp) {}

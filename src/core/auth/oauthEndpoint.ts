@@ -2,7 +2,7 @@
 // retries on throttling and outages, and errors that name what to check. Secrets never reach a message.
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 import { AuthError, type AuthErrorReason, CancelledError } from '../errors';
 import { sleep } from '../http/abort';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from '../http/retryPolicy';
@@ -45,7 +45,7 @@ const DEFAULT_POLICY: Partial<RetryPolicy> = { maxRetries: 3, baseDelayMs: 300, 
  * POSTs `form` and parses the JSON answer with `schema`. OAuth2 error answers listed in `passThrough`
  * are thrown as OAuthErrorAnswer; other failures become AuthError.
  */
-export async function postForm<S extends z.ZodType>(
+export async function postForm<S extends z.ZodMiniType>(
   url: string,
   form: Record<string, string | undefined>,
   schema: S,

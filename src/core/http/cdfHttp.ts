@@ -2,7 +2,7 @@
 // cancellation, retries, typed errors and one log line per request. Every body is parsed with a schema.
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 import { type TokenSource } from '../auth/tokenSource';
 import {
   CancelledError,
@@ -49,7 +49,7 @@ export interface CdfHttpOptions {
   readonly connections?: number;
 }
 
-export interface CallOptions<S extends z.ZodType> {
+export interface CallOptions<S extends z.ZodMiniType> {
   /** Parses the response body; a mismatch throws SchemaError naming the field. */
   readonly schema: S;
   readonly query?: Query;
@@ -62,7 +62,7 @@ export interface CallOptions<S extends z.ZodType> {
   readonly subject?: string;
 }
 
-export interface SendOptions<S extends z.ZodType> extends CallOptions<S> {
+export interface SendOptions<S extends z.ZodMiniType> extends CallOptions<S> {
   /**
    * Decided per call. Idempotent requests are resent after 429, 502/503/504, connection failures and
    * timeouts. Others (they may create something) are resent only when the server certainly did not
@@ -168,15 +168,15 @@ export class CdfHttp {
     if (credentials.kind === 'clientCredentials') this.redactor.add(credentials.clientSecret);
   }
 
-  get<S extends z.ZodType>(path: string, options: CallOptions<S>): Promise<z.output<S>> {
+  get<S extends z.ZodMiniType>(path: string, options: CallOptions<S>): Promise<z.output<S>> {
     return this.send('GET', path, { ...options, idempotent: true }).then((r) => r.data);
   }
 
-  post<S extends z.ZodType>(path: string, options: SendOptions<S>): Promise<z.output<S>> {
+  post<S extends z.ZodMiniType>(path: string, options: SendOptions<S>): Promise<z.output<S>> {
     return this.send('POST', path, options).then((r) => r.data);
   }
 
-  put<S extends z.ZodType>(path: string, options: CallOptions<S>): Promise<z.output<S>> {
+  put<S extends z.ZodMiniType>(path: string, options: CallOptions<S>): Promise<z.output<S>> {
     return this.send('PUT', path, { ...options, idempotent: true }).then((r) => r.data);
   }
 
@@ -184,7 +184,7 @@ export class CdfHttp {
    * One call with retries. `path` is relative to the project (`/workflows`) unless it starts with
    * `/api/` (e.g. `/api/v1/token/inspect`).
    */
-  async send<S extends z.ZodType>(method: string, path: string, options: SendOptions<S>): Promise<CdfResponse<z.output<S>>> {
+  async send<S extends z.ZodMiniType>(method: string, path: string, options: SendOptions<S>): Promise<CdfResponse<z.output<S>>> {
     const fullPath = (path.startsWith('/api/') ? `${this.apiRoot}${path.slice('/api/v1'.length)}` : `${this.projectPath}${path}`) + queryString(options.query);
     const target: RequestTarget = { method, path };
     const bodyText = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -408,7 +408,7 @@ export class CdfHttp {
     }
   }
 
-  private parse<S extends z.ZodType>(text: string, schema: S, target: RequestTarget, status: number, requestId: string | undefined): z.output<S> {
+  private parse<S extends z.ZodMiniType>(text: string, schema: S, target: RequestTarget, status: number, requestId: string | undefined): z.output<S> {
     let json: unknown;
     try {
       json = text === '' ? {} : JSON.parse(text);

@@ -1,9 +1,10 @@
 // Building blocks shared by the resource schemas, and the conversion of zod issues into our errors.
 // Response schemas are loose (unknown fields are kept, so a newer API does not break us) and strict on
 // the fields we rely on.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type SchemaIssue } from '../errors';
 import { compileCheck } from './fastCheck';
+import './messages';
 
 export const epochMs = z.number();
 export const internalId = z.number();
@@ -20,13 +21,15 @@ export interface Page<T> {
  * A page of `item`. When the item schema is plain enough, a page that passes the in-place check is used
  * as parsed (no copy of 1000 items); otherwise, or when the check fails, zod parses it and reports.
  */
-export function pageOf<T extends z.ZodType>(item: T): z.ZodType<Page<z.output<T>>, unknown> {
-  const full = z
-    .looseObject({ items: z.array(item), nextCursor: z.string().nullish() })
-    .transform((p): Page<z.output<T>> => (p.nextCursor == null ? { items: p.items } : { items: p.items, nextCursor: p.nextCursor }));
+export function pageOf<T extends z.ZodMiniType>(item: T): z.ZodMiniType<Page<z.output<T>>, unknown> {
+  const raw = z.looseObject({ items: z.array(item), nextCursor: z.nullish(z.string()) });
+  const full = z.pipe(
+    raw,
+    z.transform((p: z.output<typeof raw>): Page<z.output<T>> => (p.nextCursor == null ? { items: p.items } : { items: p.items, nextCursor: p.nextCursor })),
+  );
   const check = compileCheck(z.array(item));
   if (!check) return full;
-  return z.unknown().transform((value, ctx): Page<z.output<T>> => {
+  return z.transform((value: unknown, ctx): Page<z.output<T>> => {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       const { items, nextCursor } = value as { items?: unknown; nextCursor?: unknown };
       if (check(items) && (nextCursor == null || typeof nextCursor === 'string')) {
@@ -41,7 +44,7 @@ export function pageOf<T extends z.ZodType>(item: T): z.ZodType<Page<z.output<T>
   });
 }
 
-export const itemsOf = <T extends z.ZodType>(item: T) => z.looseObject({ items: z.array(item) });
+export const itemsOf = <T extends z.ZodMiniType>(item: T) => z.looseObject({ items: z.array(item) });
 
 /** Bodies that carry nothing we read (`{}` from deletes, pause, resume). */
 export const emptyResponse = z.unknown();
@@ -53,19 +56,19 @@ export const emptyResponse = z.unknown();
  */
 export function discriminatedWithFallback<
   const K extends string,
-  const M extends Record<string, z.ZodType>,
-  F extends z.ZodType,
->(key: K, known: M, fallback: F): z.ZodType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>> {
+  const M extends Record<string, z.ZodMiniType>,
+  F extends z.ZodMiniType,
+>(key: K, known: M, fallback: F): z.ZodMiniType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>> {
   // Typed by its branches' inputs so request bodies stay typed; at runtime it accepts anything and dispatches.
-  const schema = z.unknown().transform((value, ctx) => {
+  const schema = z.transform((value: unknown, ctx) => {
     const tag = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    const schema: z.ZodType = typeof tag === 'string' && Object.hasOwn(known, tag) ? known[tag] : fallback;
+    const schema: z.ZodMiniType = typeof tag === 'string' && Object.hasOwn(known, tag) ? known[tag] : fallback;
     const result = schema.safeParse(value);
     if (result.success) return result.data as z.output<M[keyof M]> | z.output<F>;
     for (const issue of result.error.issues) ctx.issues.push({ ...issue, input: value } as z.core.$ZodRawIssue);
     return z.NEVER;
   });
-  return schema as unknown as z.ZodType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>>;
+  return schema as unknown as z.ZodMiniType<z.output<M[keyof M]> | z.output<F>, z.input<M[keyof M]> | z.input<F>>;
 }
 
 /** `items[3].workflowDefinition.tasks[0].type` from a zod path. */
@@ -85,7 +88,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return message;
 }
 
-export function schemaIssues(error: z.ZodError, max = 5): SchemaIssue[] {
+export function schemaIssues(error: z.core.$ZodError, max = 5): SchemaIssue[] {
   return error.issues.slice(0, max).map((issue) => ({ path: formatPath(issue.path), message: describeIssue(issue) }));
 }
 

@@ -1,14 +1,14 @@
 // The CDF error body (REFERENCE §1.6): usually an object, sometimes a plain string.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { jsonObject } from './common';
 
 export const errorBody = z.looseObject({
   error: z.union([
     z.looseObject({
-      code: z.number().optional(),
-      message: z.string().optional(),
-      missing: z.array(jsonObject).optional(),
-      duplicated: z.array(jsonObject).optional(),
+      code: z.optional(z.number()),
+      message: z.optional(z.string()),
+      missing: z.optional(z.array(jsonObject)),
+      duplicated: z.optional(z.array(jsonObject)),
     }),
     z.string(),
   ]),

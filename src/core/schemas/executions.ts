@@ -1,5 +1,5 @@
 // Workflow executions: summaries (run, list, cancel, retry) and details (REFERENCE §2.5).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMs, stringMap } from './common';
 import { knownOr, taskExecution } from './tasks';
 import { workflowDefinition } from './workflows';
@@ -15,15 +15,15 @@ export function isTerminalExecutionStatus(status: string): boolean {
 const executionFields = {
   id: z.string(),
   workflowExternalId: z.string(),
-  version: z.string().nullish(),
+  version: z.nullish(z.string()),
   status: knownOr(EXECUTION_STATUSES),
   engineExecutionId: z.string(),
   createdTime: epochMs,
-  startTime: epochMs.nullish(),
-  endTime: epochMs.nullish(),
-  reasonForIncompletion: z.string().nullish(),
+  startTime: z.nullish(epochMs),
+  endTime: z.nullish(epochMs),
+  reasonForIncompletion: z.nullish(z.string()),
   // Required by the spec, may be {}; defaulted so an older payload without it still parses.
-  metadata: stringMap.default({}),
+  metadata: z._default(stringMap, {}),
 };
 
 export const execution = z.looseObject(executionFields);
@@ -33,7 +33,7 @@ export const executionDetailed = z.looseObject({
   ...executionFields,
   workflowDefinition,
   executedTasks: z.array(taskExecution),
-  input: z.unknown().optional(),
+  input: z.optional(z.unknown()),
 });
 export type ExecutionDetailed = z.output<typeof executionDetailed>;
 

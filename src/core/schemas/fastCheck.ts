@@ -3,28 +3,28 @@
 // Only a plain subset compiles: loose objects, strings, finite numbers, booleans, unknown, optional,
 // nullable, default, arrays and records without extra checks. Anything else, and any value that fails
 // the fast check, goes to zod itself, so results and error messages are exactly zod's.
-import { type z } from 'zod';
+import type * as z from 'zod/mini';
 
 type Check = (value: unknown) => boolean;
 
 interface Def {
   type: string;
   checks?: unknown[];
-  innerType?: z.ZodType;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  element?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
+  innerType?: z.ZodMiniType;
+  keyType?: z.ZodMiniType;
+  valueType?: z.ZodMiniType;
+  element?: z.ZodMiniType;
+  shape?: Record<string, z.ZodMiniType>;
+  catchall?: z.ZodMiniType;
   defaultValue?: unknown;
 }
 
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { def: Def }).def;
+const defOf = (schema: z.ZodMiniType): Def => (schema as unknown as { def: Def }).def;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const plain = (def: Def) => def.checks === undefined || def.checks.length === 0;
 
 /** A check that accepts exactly what `schema` accepts (for JSON values), or undefined when it cannot be compiled. */
-export function compileCheck(schema: z.ZodType): Check | undefined {
+export function compileCheck(schema: z.ZodMiniType): Check | undefined {
   const def = defOf(schema);
   switch (def.type) {
     case 'string':

@@ -1,50 +1,50 @@
 // Cognite Functions, their calls and limits (REFERENCE §4.2, §4.3, §4.5).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMs, internalId, stringMap } from './common';
 import { knownOr } from './tasks';
 
 export const FUNCTION_STATUSES = ['Queued', 'Deploying', 'Ready', 'Failed'] as const;
 export const FUNCTION_CALL_STATUSES = ['Running', 'Completed', 'Failed', 'Timeout'] as const;
 
-const functionError = z.looseObject({ message: z.string(), trace: z.string().nullish() });
+const functionError = z.looseObject({ message: z.string(), trace: z.nullish(z.string()) });
 
 export const cdfFunction = z.looseObject({
   id: internalId,
   name: z.string(),
-  externalId: z.string().nullish(),
-  description: z.string().nullish(),
-  owner: z.string().nullish(),
+  externalId: z.nullish(z.string()),
+  description: z.nullish(z.string()),
+  owner: z.nullish(z.string()),
   fileId: internalId,
-  functionPath: z.string().nullish(),
+  functionPath: z.nullish(z.string()),
   status: knownOr(FUNCTION_STATUSES),
   createdTime: epochMs,
-  runtime: z.string().nullish(),
-  runtimeVersion: z.string().nullish(),
-  secrets: stringMap.nullish(),
-  envVars: stringMap.nullish(),
-  metadata: stringMap.nullish(),
-  cpu: z.number().nullish(),
-  memory: z.number().nullish(),
-  error: functionError.nullish(),
-  lastCalled: epochMs.nullish(),
+  runtime: z.nullish(z.string()),
+  runtimeVersion: z.nullish(z.string()),
+  secrets: z.nullish(stringMap),
+  envVars: z.nullish(stringMap),
+  metadata: z.nullish(stringMap),
+  cpu: z.nullish(z.number()),
+  memory: z.nullish(z.number()),
+  error: z.nullish(functionError),
+  lastCalled: z.nullish(epochMs),
 });
 export type CdfFunction = z.output<typeof cdfFunction>;
 
 export const functionCreate = z.looseObject({
-  name: z.string().min(1).max(140),
+  name: z.string().check(z.minLength(1), z.maxLength(140)),
   fileId: internalId,
-  externalId: z.string().max(255).optional(),
-  description: z.string().max(500).optional(),
-  owner: z.string().max(128).optional(),
-  functionPath: z.string().max(500).optional(),
-  secrets: stringMap.optional(),
-  envVars: stringMap.optional(),
-  cpu: z.number().optional(),
-  memory: z.number().optional(),
-  runtime: z.string().optional(),
-  metadata: stringMap.optional(),
-  indexUrl: z.string().optional(),
-  extraIndexUrls: z.array(z.string()).optional(),
+  externalId: z.optional(z.string().check(z.maxLength(255))),
+  description: z.optional(z.string().check(z.maxLength(500))),
+  owner: z.optional(z.string().check(z.maxLength(128))),
+  functionPath: z.optional(z.string().check(z.maxLength(500))),
+  secrets: z.optional(stringMap),
+  envVars: z.optional(stringMap),
+  cpu: z.optional(z.number()),
+  memory: z.optional(z.number()),
+  runtime: z.optional(z.string()),
+  metadata: z.optional(stringMap),
+  indexUrl: z.optional(z.string()),
+  extraIndexUrls: z.optional(z.array(z.string())),
 });
 export type FunctionCreate = z.input<typeof functionCreate>;
 
@@ -53,20 +53,20 @@ export const functionCall = z.looseObject({
   functionId: internalId,
   status: knownOr(FUNCTION_CALL_STATUSES),
   startTime: epochMs,
-  endTime: epochMs.nullish(),
-  error: functionError.nullish(),
-  scheduleId: internalId.nullish(),
-  scheduledTime: epochMs.nullish(),
+  endTime: z.nullish(epochMs),
+  error: z.nullish(functionError),
+  scheduleId: z.nullish(internalId),
+  scheduledTime: z.nullish(epochMs),
 });
 export type FunctionCall = z.output<typeof functionCall>;
 
-export const functionCallLogEntry = z.looseObject({ timestamp: epochMs.nullish(), message: z.string() });
+export const functionCallLogEntry = z.looseObject({ timestamp: z.nullish(epochMs), message: z.string() });
 export type FunctionCallLogEntry = z.output<typeof functionCallLogEntry>;
 
 export const functionCallResponse = z.looseObject({
-  callId: internalId.nullish(),
-  functionId: internalId.nullish(),
-  response: z.unknown().optional(),
+  callId: z.nullish(internalId),
+  functionId: z.nullish(internalId),
+  response: z.optional(z.unknown()),
 });
 export type FunctionCallResponse = z.output<typeof functionCallResponse>;
 
@@ -76,6 +76,6 @@ export const functionsLimits = z.looseObject({
   cpuCores: range,
   memoryGb: range,
   runtimes: z.array(z.string()),
-  responseSizeMb: z.number().nullish(),
+  responseSizeMb: z.nullish(z.number()),
 });
 export type FunctionsLimits = z.output<typeof functionsLimits>;

@@ -1,5 +1,5 @@
 // Sessions: the nonces that let CDF services act for the caller (REFERENCE §3).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMs, internalId } from './common';
 import { knownOr } from './tasks';
 
@@ -8,20 +8,20 @@ export const SESSION_TYPES = ['CLIENT_CREDENTIALS', 'TOKEN_EXCHANGE', 'ONESHOT_T
 
 export const createdSession = z.looseObject({
   id: internalId,
-  type: knownOr(SESSION_TYPES).optional(),
+  type: z.optional(knownOr(SESSION_TYPES)),
   status: knownOr(SESSION_STATUSES),
-  nonce: z.string().min(1),
-  clientId: z.string().nullish(),
+  nonce: z.string().check(z.minLength(1)),
+  clientId: z.nullish(z.string()),
 });
 export type CreatedSession = z.output<typeof createdSession>;
 
 export const session = z.looseObject({
   id: internalId,
-  type: knownOr(SESSION_TYPES).optional(),
+  type: z.optional(knownOr(SESSION_TYPES)),
   status: knownOr(SESSION_STATUSES),
-  creationTime: epochMs.optional(),
-  expirationTime: epochMs.optional(),
-  clientId: z.string().nullish(),
+  creationTime: z.optional(epochMs),
+  expirationTime: z.optional(epochMs),
+  clientId: z.nullish(z.string()),
 });
 export type Session = z.output<typeof session>;
 

@@ -1,34 +1,39 @@
 // Task definitions (in versions) and task executions (in execution details), discriminated on the task
 // `type` / `taskType` as REFERENCE §1.10 requires. Unknown types (e.g. `functionApp`) pass through.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { discriminatedWithFallback, epochMs, jsonObject } from './common';
 
 /** `string` that still offers the known values to the editor. */
-export const knownOr = <const T extends string>(_values: readonly T[]) => z.string() as z.ZodType<T | (string & {}), unknown>;
+export const knownOr = <const T extends string>(_values: readonly T[]) => z.string() as z.ZodMiniType<T | (string & {}), unknown>;
 
 export const TASK_TYPES = ['function', 'transformation', 'cdf', 'dynamic', 'subworkflow', 'simulation'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** A `${…}` reference or a value; references stay strings until the service resolves them. */
-const orReference = <T extends z.ZodType>(schema: T) => z.union([schema, z.string()]);
+const orReference = <T extends z.ZodMiniType>(schema: T) => z.union([schema, z.string()]);
 
-export const functionParameters = z
-  .looseObject({
-    function: z.looseObject({
-      externalId: z.string(),
-      data: z.unknown().optional(),
-    }),
-    isAsyncComplete: z.boolean().optional(),
-    /** Seen instead of isAsyncComplete in execution task inputs (REFERENCE §2.2.2); folded into it. */
-    asyncComplete: z.boolean().optional(),
-  })
-  .transform((p) => (p.isAsyncComplete === undefined && p.asyncComplete !== undefined ? { ...p, isAsyncComplete: p.asyncComplete } : p));
+const functionParametersAsSent = z.looseObject({
+  function: z.looseObject({
+    externalId: z.string(),
+    data: z.optional(z.unknown()),
+  }),
+  isAsyncComplete: z.optional(z.boolean()),
+  /** Seen instead of isAsyncComplete in execution task inputs (REFERENCE §2.2.2); folded into it. */
+  asyncComplete: z.optional(z.boolean()),
+});
+
+export const functionParameters = z.pipe(
+  functionParametersAsSent,
+  z.transform((p: z.output<typeof functionParametersAsSent>) =>
+    p.isAsyncComplete === undefined && p.asyncComplete !== undefined ? { ...p, isAsyncComplete: p.asyncComplete } : p,
+  ),
+);
 
 export const transformationParameters = z.looseObject({
   transformation: z.looseObject({
     externalId: z.string(),
-    concurrencyPolicy: knownOr(['fail', 'waitForCurrent', 'restartAfterCurrent']).optional(),
-    useTransformationCredentials: z.boolean().optional(),
+    concurrencyPolicy: z.optional(knownOr(['fail', 'waitForCurrent', 'restartAfterCurrent'])),
+    useTransformationCredentials: z.optional(z.boolean()),
   }),
 });
 
@@ -36,10 +41,10 @@ export const cdfParameters = z.looseObject({
   cdfRequest: z.looseObject({
     resourcePath: z.string(),
     method: z.string(),
-    queryParameters: orReference(z.record(z.string(), z.unknown())).optional(),
-    body: z.unknown().optional(),
-    requestTimeoutInMillis: orReference(z.number()).optional(),
-    cdfVersionHeader: z.string().optional(),
+    queryParameters: z.optional(orReference(z.record(z.string(), z.unknown()))),
+    body: z.optional(z.unknown()),
+    requestTimeoutInMillis: z.optional(orReference(z.number())),
+    cdfVersionHeader: z.optional(z.string()),
   }),
 });
 
@@ -60,22 +65,22 @@ export const subworkflowParameters = z.looseObject({
 export const simulationParameters = z.looseObject({
   simulation: z.looseObject({
     routineExternalId: z.string(),
-    runTime: z.number().nullish(),
-    inputs: z.array(jsonObject).optional(),
+    runTime: z.nullish(z.number()),
+    inputs: z.optional(z.array(jsonObject)),
   }),
 });
 
 const taskCommon = {
   externalId: z.string(),
-  name: z.string().nullish(),
-  description: z.string().nullish(),
-  retries: z.number().nullish(),
-  timeout: z.number().nullish(),
-  onFailure: knownOr(['abortWorkflow', 'skipTask']).nullish(),
-  dependsOn: z.array(z.looseObject({ externalId: z.string() })).nullish(),
+  name: z.nullish(z.string()),
+  description: z.nullish(z.string()),
+  retries: z.nullish(z.number()),
+  timeout: z.nullish(z.number()),
+  onFailure: z.nullish(knownOr(['abortWorkflow', 'skipTask'])),
+  dependsOn: z.nullish(z.array(z.looseObject({ externalId: z.string() }))),
 };
 
-const taskOf = <const T extends TaskType, P extends z.ZodType>(type: T, parameters: P) =>
+const taskOf = <const T extends TaskType, P extends z.ZodMiniType>(type: T, parameters: P) =>
   z.looseObject({ ...taskCommon, type: z.literal(type), parameters });
 
 const knownTaskDefinitions = {
@@ -116,47 +121,47 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 const taskExecutionCommon = {
   id: z.string(),
   externalId: z.string(),
-  parentTaskExternalId: z.string().nullish(),
+  parentTaskExternalId: z.nullish(z.string()),
   status: knownOr(TASK_STATUSES),
-  startTime: epochMs.nullish(),
-  endTime: epochMs.nullish(),
-  reasonForIncompletion: z.string().nullish(),
+  startTime: z.nullish(epochMs),
+  endTime: z.nullish(epochMs),
+  reasonForIncompletion: z.nullish(z.string()),
 };
 
 // A task that has not started may carry an empty input, so the per-type key is optional here.
-const executionOf = <const T extends TaskType, I extends z.ZodType, O extends z.ZodType>(type: T, input: I, output: O) =>
-  z.looseObject({ ...taskExecutionCommon, taskType: z.literal(type), input, output: z.preprocess((v) => v ?? {}, output) });
+const executionOf = <const T extends TaskType, I extends z.ZodMiniType, O extends z.ZodMiniType>(type: T, input: I, output: O) =>
+  z.looseObject({ ...taskExecutionCommon, taskType: z.literal(type), input, output: z.pipe(z.transform((v: unknown): unknown => v ?? {}), output) });
 
 const knownTaskExecutions = {
   function: executionOf(
     'function',
-    functionParameters.or(z.looseObject({})),
-    z.looseObject({ callId: z.number().nullish(), functionId: z.number().nullish(), response: z.unknown().optional() }),
+    z.union([functionParameters, z.looseObject({})]),
+    z.looseObject({ callId: z.nullish(z.number()), functionId: z.nullish(z.number()), response: z.optional(z.unknown()) }),
   ),
   transformation: executionOf(
     'transformation',
-    transformationParameters.or(z.looseObject({})),
-    z.looseObject({ jobId: z.number().nullish() }),
+    z.union([transformationParameters, z.looseObject({})]),
+    z.looseObject({ jobId: z.nullish(z.number()) }),
   ),
   cdf: executionOf(
     'cdf',
-    cdfParameters.or(z.looseObject({})),
-    z.looseObject({ statusCode: z.number().nullish(), response: z.unknown().optional() }),
+    z.union([cdfParameters, z.looseObject({})]),
+    z.looseObject({ statusCode: z.nullish(z.number()), response: z.optional(z.unknown()) }),
   ),
-  dynamic: executionOf('dynamic', dynamicParameters.or(z.looseObject({})), z.looseObject({ dynamicTasks: taskList.nullish() })),
-  subworkflow: executionOf('subworkflow', subworkflowParameters.or(z.looseObject({})), z.looseObject({})),
+  dynamic: executionOf('dynamic', z.union([dynamicParameters, z.looseObject({})]), z.looseObject({ dynamicTasks: z.nullish(taskList) })),
+  subworkflow: executionOf('subworkflow', z.union([subworkflowParameters, z.looseObject({})]), z.looseObject({})),
   simulation: executionOf(
     'simulation',
-    simulationParameters.or(z.looseObject({})),
-    z.looseObject({ runId: z.number().nullish(), logId: z.number().nullish(), statusMessage: z.string().nullish() }),
+    z.union([simulationParameters, z.looseObject({})]),
+    z.looseObject({ runId: z.nullish(z.number()), logId: z.nullish(z.number()), statusMessage: z.nullish(z.string()) }),
   ),
 };
 
 const otherTaskExecution = z.looseObject({
   ...taskExecutionCommon,
   taskType: z.string(),
-  input: jsonObject.default({}),
-  output: jsonObject.default({}),
+  input: z._default(jsonObject, {}),
+  output: z._default(jsonObject, {}),
 });
 
 export const taskExecution = discriminatedWithFallback('taskType', knownTaskExecutions, otherTaskExecution);

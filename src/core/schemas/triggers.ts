@@ -1,6 +1,6 @@
 // Workflow triggers, discriminated on triggerRule.triggerType (REFERENCE §2.6). Unknown trigger types
 // pass through untouched.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { discriminatedWithFallback, epochMs, jsonObject, stringMap } from './common';
 import { knownOr } from './tasks';
 
@@ -11,7 +11,7 @@ const knownTriggerRules = {
   schedule: z.looseObject({
     triggerType: z.literal('schedule'),
     cronExpression: z.string(),
-    timezone: z.string().nullish(),
+    timezone: z.nullish(z.string()),
   }),
   dataModeling: z.looseObject({
     triggerType: z.literal('dataModeling'),
@@ -44,27 +44,27 @@ export const trigger = z.looseObject({
   triggerRule,
   workflowExternalId: z.string(),
   workflowVersion: z.string(),
-  input: z.unknown().optional(),
-  metadata: stringMap.nullish(),
-  isPaused: z.boolean().optional(),
+  input: z.optional(z.unknown()),
+  metadata: z.nullish(stringMap),
+  isPaused: z.optional(z.boolean()),
   createdTime: epochMs,
   lastUpdatedTime: epochMs,
 });
 export type Trigger = z.output<typeof trigger>;
 
 export const triggerUpsert = z.looseObject({
-  externalId: z.string().min(1).max(255),
+  externalId: z.string().check(z.minLength(1), z.maxLength(255)),
   triggerRule,
-  workflowExternalId: z.string().min(1).max(255),
-  workflowVersion: z.string().min(1).max(255),
-  input: jsonObject.optional(),
-  metadata: stringMap.optional(),
-  authentication: z.looseObject({ nonce: z.string().min(1) }),
+  workflowExternalId: z.string().check(z.minLength(1), z.maxLength(255)),
+  workflowVersion: z.string().check(z.minLength(1), z.maxLength(255)),
+  input: z.optional(jsonObject),
+  metadata: z.optional(stringMap),
+  authentication: z.looseObject({ nonce: z.string().check(z.minLength(1)) }),
 });
 export type TriggerUpsert = z.input<typeof triggerUpsert>;
 
 /** A trigger upsert without its nonce: the client adds a fresh one. */
-export const triggerUpsertItem = triggerUpsert.omit({ authentication: true });
+export const triggerUpsertItem = z.omit(triggerUpsert, { authentication: true });
 export type TriggerUpsertItem = z.input<typeof triggerUpsertItem>;
 
 export const triggerRun = z.looseObject({
@@ -72,8 +72,8 @@ export const triggerRun = z.looseObject({
   fireTime: epochMs,
   workflowExternalId: z.string(),
   workflowVersion: z.string(),
-  workflowExecutionId: z.string().nullish(),
+  workflowExecutionId: z.nullish(z.string()),
   status: knownOr(['success', 'failed']),
-  reasonForFailure: z.string().nullish(),
+  reasonForFailure: z.nullish(z.string()),
 });
 export type TriggerRun = z.output<typeof triggerRun>;

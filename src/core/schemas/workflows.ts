@@ -1,13 +1,13 @@
 // Workflows and workflow versions (REFERENCE §2.1, §2.2).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { epochMs, internalId } from './common';
 import { taskDefinition } from './tasks';
 
 export const workflow = z.looseObject({
   externalId: z.string(),
-  description: z.string().nullish(),
-  dataSetId: internalId.nullish(),
-  maxConcurrentExecutions: z.number().nullish(),
+  description: z.nullish(z.string()),
+  dataSetId: z.nullish(internalId),
+  maxConcurrentExecutions: z.nullish(z.number()),
   createdTime: epochMs,
   lastUpdatedTime: epochMs,
 });
@@ -15,16 +15,16 @@ export type Workflow = z.output<typeof workflow>;
 
 /** Upsert is a full replace: an omitted description clears it (REFERENCE §2.1). */
 export const workflowUpsert = z.looseObject({
-  externalId: z.string().min(1).max(255),
-  description: z.string().max(500).optional(),
-  dataSetId: internalId.optional(),
-  maxConcurrentExecutions: z.number().int().min(1).max(10000).nullish(),
+  externalId: z.string().check(z.minLength(1), z.maxLength(255)),
+  description: z.optional(z.string().check(z.maxLength(500))),
+  dataSetId: z.optional(internalId),
+  maxConcurrentExecutions: z.nullish(z.int().check(z.minimum(1), z.maximum(10000))),
 });
 export type WorkflowUpsert = z.input<typeof workflowUpsert>;
 
 export const workflowDefinition = z.looseObject({
   hash: z.string(),
-  description: z.string().nullish(),
+  description: z.nullish(z.string()),
   tasks: z.array(taskDefinition),
 });
 export type WorkflowDefinition = z.output<typeof workflowDefinition>;
@@ -33,17 +33,17 @@ export const workflowVersion = z.looseObject({
   workflowExternalId: z.string(),
   version: z.string(),
   workflowDefinition,
-  createdTime: epochMs.optional(),
-  lastUpdatedTime: epochMs.optional(),
+  createdTime: z.optional(epochMs),
+  lastUpdatedTime: z.optional(epochMs),
 });
 export type WorkflowVersion = z.output<typeof workflowVersion>;
 
 export const workflowVersionUpsert = z.looseObject({
-  workflowExternalId: z.string().min(1).max(255),
-  version: z.string().min(1).max(255),
+  workflowExternalId: z.string().check(z.minLength(1), z.maxLength(255)),
+  version: z.string().check(z.minLength(1), z.maxLength(255)),
   workflowDefinition: z.looseObject({
-    description: z.string().max(500).optional(),
-    tasks: z.array(taskDefinition).max(100),
+    description: z.optional(z.string().check(z.maxLength(500))),
+    tasks: z.array(taskDefinition).check(z.maxLength(100)),
   }),
 });
 export type WorkflowVersionUpsert = z.input<typeof workflowVersionUpsert>;

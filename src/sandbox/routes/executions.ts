@@ -1,4 +1,5 @@
 // Executions and task updates (REFERENCE §2.5).
+import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
 import { canSeeDataSet } from '../capabilities';
 import { type SandboxContext } from '../context';
@@ -6,41 +7,47 @@ import { decodeCursor, encodeCursor } from '../ids';
 import { WORKFLOW_STATUSES, type ExecutionRecord } from '../model';
 import { type Route } from '../router';
 import { type ExecutionPosition, versionKey } from '../store';
-import { boundedObject, executionMetadata, externalIdField, limitField, parseBody, z } from '../validation';
+import { boundedObject, executionMetadata, externalIdField, limitField, parseBody } from '../validation';
 import { executionDetailedView, executionView, taskExecutionView } from '../views';
 import { assertWorkflowAccess, requireWorkflow, WF_READ, WF_WRITE } from './workflows';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const authentication = z.strictObject({ nonce: z.string().min(1) });
+const authentication = z.strictObject({ nonce: z.string().check(z.minLength(1)) });
 
 const runBody = z.strictObject({
   authentication,
-  input: boundedObject(100_000, 'must be at most').nullable().optional(),
-  metadata: executionMetadata.nullable().optional(),
+  input: z.optional(z.nullable(boundedObject(100_000, 'must be at most'))),
+  metadata: z.optional(z.nullable(executionMetadata)),
 });
 
 const listBody = z.strictObject({
-  filter: z
-    .strictObject({
-      workflowFilters: z.array(z.strictObject({ externalId: externalIdField, version: z.string().max(255).optional() })).min(1).max(100).optional(),
-      createdTimeStart: z.int().min(0).optional(),
-      createdTimeEnd: z.int().min(0).optional(),
-      status: z
-        .array(z.enum(WORKFLOW_STATUSES as [string, ...string[]]))
-        .refine((a) => new Set(a).size === a.length, { message: 'must not contain duplicates' })
-        .optional(),
-    })
-    .optional(),
-  limit: limitField.optional(),
-  cursor: z.string().nullable().optional(),
+  filter: z.optional(
+    z.strictObject({
+      workflowFilters: z.optional(
+        z.array(z.strictObject({ externalId: externalIdField, version: z.optional(z.string().check(z.maxLength(255))) })).check(z.minLength(1), z.maxLength(100)),
+      ),
+      createdTimeStart: z.optional(z.int().check(z.minimum(0))),
+      createdTimeEnd: z.optional(z.int().check(z.minimum(0))),
+      status: z.optional(
+        z
+          .array(z.enum(WORKFLOW_STATUSES as [string, ...string[]]))
+          .check(z.refine((a) => new Set(a).size === a.length, { message: 'must not contain duplicates' })),
+      ),
+    }),
+  ),
+  limit: z.optional(limitField),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
-const cancelBody = z.strictObject({ reason: z.string().max(500).optional() });
+const cancelBody = z.strictObject({ reason: z.optional(z.string().check(z.maxLength(500))) });
 const retryBody = z.strictObject({ authentication });
 const taskUpdateBody = z.strictObject({
-  status: z.string().transform((s) => s.toUpperCase()).pipe(z.enum(['COMPLETED', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR'])),
-  output: boundedObject(100_000, 'must be at most').nullable().optional(),
+  status: z.pipe(
+    z.pipe(z.string(), z.transform((s: string) => s.toUpperCase())),
+    z.enum(['COMPLETED', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR']),
+  ),
+  output: z.optional(z.nullable(boundedObject(100_000, 'must be at most'))),
 });
 
 export function executionRoutes(ctx: SandboxContext): Route[] {

@@ -1,41 +1,46 @@
 // Files (REFERENCE §4.6): create returns a pre-signed uploadUrl on the sandbox; PUT the bytes; `uploaded`
 // flips. [emulator] Bytes are kept in memory (and in the data dir when there is one).
+import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
 import { type CapabilityNeed } from '../capabilities';
 import { type SandboxContext } from '../context';
 import { decodeCursor, encodeCursor, newInternalId, newSecretToken } from '../ids';
 import { type FileRecord } from '../model';
 import { type Route } from '../router';
-import { externalIdField, internalId, limitField, parseBody, queryBool, z } from '../validation';
+import { externalIdField, internalId, limitField, parseBody, queryBool } from '../validation';
 import { fileView } from '../views';
 
 const FILES_READ: CapabilityNeed = { acl: 'filesAcl', action: 'READ' };
 const FILES_WRITE: CapabilityNeed = { acl: 'filesAcl', action: 'WRITE' };
 
 const fileMetadata = z
-  .record(z.string().max(128), z.string().max(10240))
-  .refine((m) => Object.keys(m).length <= 256, { message: 'must have at most 256 entries' })
-  .refine((m) => Object.entries(m).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= 10240, {
-    message: 'must be at most 10240 bytes in total',
-  });
+  .record(z.string().check(z.maxLength(128)), z.string().check(z.maxLength(10240)))
+  .check(
+    z.refine((m) => Object.keys(m).length <= 256, { message: 'must have at most 256 entries' }),
+    z.refine((m) => Object.entries(m).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0) <= 10240, {
+      message: 'must be at most 10240 bytes in total',
+    }),
+  );
 
 // Fields the sandbox stores; other documented fields (labels, geoLocation, ...) are accepted and ignored.
 const createBody = z.looseObject({
-  name: z.string().min(1).max(256),
-  externalId: externalIdField.optional(),
-  directory: z.string().max(512).optional(),
-  source: z.string().max(128).optional(),
-  mimeType: z.string().max(256).optional(),
-  dataSetId: internalId.optional(),
-  metadata: fileMetadata.optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(256)),
+  externalId: z.optional(externalIdField),
+  directory: z.optional(z.string().check(z.maxLength(512))),
+  source: z.optional(z.string().check(z.maxLength(128))),
+  mimeType: z.optional(z.string().check(z.maxLength(256))),
+  dataSetId: z.optional(internalId),
+  metadata: z.optional(fileMetadata),
 });
 
 const identifier = z.union([z.strictObject({ id: internalId }), z.strictObject({ externalId: externalIdField })]);
-const byIdsBody = z.strictObject({ items: z.array(identifier).min(1).max(1000), ignoreUnknownIds: z.boolean().optional() });
+const byIdsBody = z.strictObject({ items: z.array(identifier).check(z.minLength(1), z.maxLength(1000)), ignoreUnknownIds: z.optional(z.boolean()) });
 const listBody = z.looseObject({
-  filter: z.looseObject({ externalIdPrefix: z.string().optional(), uploaded: z.boolean().optional(), dataSetIds: z.array(z.looseObject({})).optional() }).optional(),
-  limit: limitField.optional(),
-  cursor: z.string().nullable().optional(),
+  filter: z.optional(
+    z.looseObject({ externalIdPrefix: z.optional(z.string()), uploaded: z.optional(z.boolean()), dataSetIds: z.optional(z.array(z.looseObject({}))) }),
+  ),
+  limit: z.optional(limitField),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
 export function fileRoutes(ctx: SandboxContext): Route[] {
@@ -193,7 +198,7 @@ export function fileRoutes(ctx: SandboxContext): Route[] {
       scope: 'project',
       needs: [FILES_READ],
       handler: (req) => {
-        const body = parseBody(z.looseObject({ items: z.array(identifier).min(1).max(100) }), req.body);
+        const body = parseBody(z.looseObject({ items: z.array(identifier).check(z.minLength(1), z.maxLength(100)) }), req.body);
         const files = resolve(body.items, false);
         return {
           status: 200,

@@ -1,4 +1,5 @@
 // Cognite Functions, their calls and schedules (REFERENCE §4.2-§4.5).
+import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
 import { type CapabilityNeed } from '../capabilities';
 import { type SandboxContext } from '../context';
@@ -7,7 +8,7 @@ import { decodeCursor, encodeCursor, newInternalId } from '../ids';
 import { type FunctionCallRecord, type FunctionRecord, type ScheduleRecord } from '../model';
 import { type ApiRequest, type Route } from '../router';
 import { cronProblem, describeCron } from '../scheduler';
-import { externalIdField, internalId, jsonBytes, parseBody, z } from '../validation';
+import { externalIdField, internalId, jsonBytes, parseBody } from '../validation';
 import { callView, functionView, scheduleView } from '../views';
 
 const FN_READ: CapabilityNeed = { acl: 'functionsAcl', action: 'READ' };
@@ -23,13 +24,14 @@ const MAX_CALL_DATA_BYTES = 9 * 1024 * 1024;
 const RESERVED_SECRETS = new Set(['token', 'indexurl', 'extraindexurls']);
 
 const functionMetadata = z
-  .record(z.string().max(32), z.string().max(512))
-  .refine((m) => Object.keys(m).length <= 16, { message: 'must have at most 16 entries' })
-  .refine((m) => jsonBytes(m) <= 4096, { message: 'must be at most 4096 bytes in total' });
+  .record(z.string().check(z.maxLength(32)), z.string().check(z.maxLength(512)))
+  .check(
+    z.refine((m) => Object.keys(m).length <= 16, { message: 'must have at most 16 entries' }),
+    z.refine((m) => jsonBytes(m) <= 4096, { message: 'must be at most 4096 bytes in total' }),
+  );
 
-const secrets = z
-  .record(z.string(), z.string())
-  .superRefine((m, ctx) => {
+const secrets = z.record(z.string(), z.string()).check(
+  z.superRefine((m, ctx) => {
     const keys = Object.keys(m);
     if (keys.length > 30) ctx.addIssue({ code: 'custom', message: 'must have at most 30 entries' });
     for (const k of keys) {
@@ -41,120 +43,126 @@ const secrets = z
         ctx.addIssue({ code: 'custom', path: [k], message: 'a secret name and value may be at most 25 kB together' });
       }
     }
-  });
+  }),
+);
 
-const envVars = z.record(z.string(), z.string()).superRefine((m, ctx) => {
-  const keys = Object.keys(m);
-  if (keys.length > 100) ctx.addIssue({ code: 'custom', message: 'must have at most 100 entries' });
-  for (const k of keys) if (!/^[A-Za-z0-9_]+$/.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'environment variable names may only use letters, digits and _' });
-});
+const envVars = z.record(z.string(), z.string()).check(
+  z.superRefine((m, ctx) => {
+    const keys = Object.keys(m);
+    if (keys.length > 100) ctx.addIssue({ code: 'custom', message: 'must have at most 100 entries' });
+    for (const k of keys) if (!/^[A-Za-z0-9_]+$/.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'environment variable names may only use letters, digits and _' });
+  }),
+);
 
 const functionCreate = z.strictObject({
   items: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(140),
+        name: z.string().check(z.minLength(1), z.maxLength(140)),
         fileId: internalId,
-        externalId: externalIdField.optional(),
-        description: z.string().max(500).optional(),
-        owner: z.string().max(128).optional(),
-        functionPath: z
-          .string()
-          .min(1)
-          .max(500)
-          .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), { message: 'must be a relative POSIX path inside the zip, like src/handler.py' })
-          .optional(),
-        secrets: secrets.optional(),
-        envVars: envVars.optional(),
-        cpu: z.number().min(FUNCTION_LIMITS.cpuCores.min).max(FUNCTION_LIMITS.cpuCores.max).optional(),
-        memory: z.number().min(FUNCTION_LIMITS.memoryGb.min).max(FUNCTION_LIMITS.memoryGb.max).optional(),
-        runtime: z.enum(FUNCTION_LIMITS.runtimes as [string, ...string[]]).optional(),
-        metadata: functionMetadata.optional(),
-        indexUrl: z.string().optional(),
-        extraIndexUrls: z.array(z.string()).optional(),
+        externalId: z.optional(externalIdField),
+        description: z.optional(z.string().check(z.maxLength(500))),
+        owner: z.optional(z.string().check(z.maxLength(128))),
+        functionPath: z.optional(
+          z
+            .string()
+            .check(
+              z.minLength(1),
+              z.maxLength(500),
+              z.refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), {
+                message: 'must be a relative POSIX path inside the zip, like src/handler.py',
+              }),
+            ),
+        ),
+        secrets: z.optional(secrets),
+        envVars: z.optional(envVars),
+        cpu: z.optional(z.number().check(z.minimum(FUNCTION_LIMITS.cpuCores.min), z.maximum(FUNCTION_LIMITS.cpuCores.max))),
+        memory: z.optional(z.number().check(z.minimum(FUNCTION_LIMITS.memoryGb.min), z.maximum(FUNCTION_LIMITS.memoryGb.max))),
+        runtime: z.optional(z.enum(FUNCTION_LIMITS.runtimes as [string, ...string[]])),
+        metadata: z.optional(functionMetadata),
+        indexUrl: z.optional(z.string()),
+        extraIndexUrls: z.optional(z.array(z.string())),
       }),
     )
-    .min(1)
-    .max(1),
+    .check(z.minLength(1), z.maxLength(1)),
 });
 
 const functionIdentifier = z.union([z.strictObject({ id: internalId }), z.strictObject({ externalId: externalIdField })]);
-const functionIds = z.strictObject({ items: z.array(functionIdentifier).min(1).max(10), ignoreUnknownIds: z.boolean().optional() });
+const functionIds = z.strictObject({ items: z.array(functionIdentifier).check(z.minLength(1), z.maxLength(10)), ignoreUnknownIds: z.optional(z.boolean()) });
 
-const range = z.strictObject({ min: z.int().min(0).optional(), max: z.int().min(0).optional() });
+const range = z.strictObject({ min: z.optional(z.int().check(z.minimum(0))), max: z.optional(z.int().check(z.minimum(0))) });
 const functionFilter = z.strictObject({
-  filter: z
-    .strictObject({
-      name: z.string().optional(),
-      owner: z.string().optional(),
-      fileId: internalId.optional(),
-      status: z.enum(['Queued', 'Deploying', 'Ready', 'Failed']).optional(),
-      externalIdPrefix: z.string().optional(),
-      createdTime: range.optional(),
-      metadata: z.record(z.string(), z.string()).optional(),
-    })
-    .optional(),
-  limit: z.int().min(1).optional(),
+  filter: z.optional(
+    z.strictObject({
+      name: z.optional(z.string()),
+      owner: z.optional(z.string()),
+      fileId: z.optional(internalId),
+      status: z.optional(z.enum(['Queued', 'Deploying', 'Ready', 'Failed'])),
+      externalIdPrefix: z.optional(z.string()),
+      createdTime: z.optional(range),
+      metadata: z.optional(z.record(z.string(), z.string())),
+    }),
+  ),
+  limit: z.optional(z.int().check(z.minimum(1))),
 });
 
 const callBody = z.strictObject({
-  data: z
-    .record(z.string(), z.unknown())
-    .refine((d) => jsonBytes(d) <= MAX_CALL_DATA_BYTES, { message: 'must be at most 9 MB when serialized as JSON' })
-    .nullable()
-    .optional(),
-  nonce: z.string().min(1),
+  data: z.optional(
+    z.nullable(
+      z.record(z.string(), z.unknown()).check(z.refine((d) => jsonBytes(d) <= MAX_CALL_DATA_BYTES, { message: 'must be at most 9 MB when serialized as JSON' })),
+    ),
+  ),
+  nonce: z.string().check(z.minLength(1)),
 });
 
 const callFilter = z.strictObject({
-  filter: z
-    .strictObject({
-      scheduleId: internalId.optional(),
-      status: z.enum(['Running', 'Completed', 'Failed', 'Timeout']).optional(),
-      startTime: range.optional(),
-      endTime: range.optional(),
-    })
-    .optional(),
-  limit: z.int().min(1).max(10000).optional(),
-  cursor: z.string().nullable().optional(),
+  filter: z.optional(
+    z.strictObject({
+      scheduleId: z.optional(internalId),
+      status: z.optional(z.enum(['Running', 'Completed', 'Failed', 'Timeout'])),
+      startTime: z.optional(range),
+      endTime: z.optional(range),
+    }),
+  ),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(10000))),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
-const callIds = z.strictObject({ items: z.array(z.strictObject({ id: internalId })).min(1).max(10000), ignoreUnknownIds: z.boolean().optional() });
+const callIds = z.strictObject({ items: z.array(z.strictObject({ id: internalId })).check(z.minLength(1), z.maxLength(10000)), ignoreUnknownIds: z.optional(z.boolean()) });
 
 const scheduleCreate = z.strictObject({
   items: z
     .array(
       z.strictObject({
-        name: z.string().min(1).max(140),
-        cronExpression: z.string().min(1).max(1024),
-        functionId: internalId.optional(),
-        functionExternalId: externalIdField.optional(),
-        description: z.string().max(500).optional(),
-        data: z.record(z.string(), z.unknown()).optional(),
-        nonce: z.string().min(1).optional(),
+        name: z.string().check(z.minLength(1), z.maxLength(140)),
+        cronExpression: z.string().check(z.minLength(1), z.maxLength(1024)),
+        functionId: z.optional(internalId),
+        functionExternalId: z.optional(externalIdField),
+        description: z.optional(z.string().check(z.maxLength(500))),
+        data: z.optional(z.record(z.string(), z.unknown())),
+        nonce: z.optional(z.string().check(z.minLength(1))),
       }),
     )
-    .min(1)
-    .max(1),
+    .check(z.minLength(1), z.maxLength(1)),
 });
 
 const scheduleFilter = z.strictObject({
-  filter: z
-    .strictObject({
-      name: z.string().optional(),
+  filter: z.optional(
+    z.strictObject({
+      name: z.optional(z.string()),
       // The spec spells these with a capital F; the Python SDK sends functionId (REFERENCE §4.4): accept both.
-      functionId: internalId.optional(),
-      FunctionId: internalId.optional(),
-      functionExternalId: externalIdField.optional(),
-      FunctionExternalId: externalIdField.optional(),
-      createdTime: range.optional(),
-      cronExpression: z.string().optional(),
-    })
-    .optional(),
-  limit: z.int().min(1).optional(),
+      functionId: z.optional(internalId),
+      FunctionId: z.optional(internalId),
+      functionExternalId: z.optional(externalIdField),
+      FunctionExternalId: z.optional(externalIdField),
+      createdTime: z.optional(range),
+      cronExpression: z.optional(z.string()),
+    }),
+  ),
+  limit: z.optional(z.int().check(z.minimum(1))),
 });
 
-const scheduleIds = z.strictObject({ items: z.array(z.strictObject({ id: internalId })).min(1).max(10000), ignoreUnknownIds: z.boolean().optional() });
+const scheduleIds = z.strictObject({ items: z.array(z.strictObject({ id: internalId })).check(z.minLength(1), z.maxLength(10000)), ignoreUnknownIds: z.optional(z.boolean()) });
 
 const inRange = (v: number | undefined, r: { min?: number; max?: number } | undefined): boolean =>
   !r || (v !== undefined && (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max));
@@ -531,7 +539,7 @@ export function functionRoutes(ctx: SandboxContext): Route[] {
       scope: 'project',
       needs: [FN_WRITE],
       handler: (req) => {
-        const body = parseBody(z.strictObject({ items: z.array(z.strictObject({ id: internalId })).min(1).max(10000) }), req.body);
+        const body = parseBody(z.strictObject({ items: z.array(z.strictObject({ id: internalId })).check(z.minLength(1), z.maxLength(10000)) }), req.body);
         const missing = body.items.filter((i) => !store.schedules.has(i.id));
         if (missing.length > 0) throw new ApiError(400, 'Function schedules not found.', { missing });
         for (const { id } of body.items) {

@@ -1,26 +1,27 @@
 // Sessions (REFERENCE §3) and GET /api/v1/token/inspect.
+import * as z from 'zod/mini';
 import { ApiError } from '../api-error';
 import { type SandboxContext } from '../context';
 import { decodeCursor, encodeCursor } from '../ids';
 import { type SessionRecord } from '../model';
 import { type Route } from '../router';
-import { parseBody, queryInt, z } from '../validation';
+import { parseBody, queryInt } from '../validation';
 import { sessionView } from '../views';
 
 const createBody = z.strictObject({
   items: z
     .array(
       z.union([
-        z.strictObject({ clientId: z.string().min(1), clientSecret: z.string().min(1) }),
+        z.strictObject({ clientId: z.string().check(z.minLength(1)), clientSecret: z.string().check(z.minLength(1)) }),
         z.strictObject({ tokenExchange: z.literal(true) }),
         z.strictObject({ oneshotTokenExchange: z.literal(true) }),
       ]),
     )
-    .min(1)
-    .max(1),
+    .check(z.minLength(1), z.maxLength(1)),
 });
 
-const idItems = (max: number) => z.strictObject({ items: z.array(z.strictObject({ id: z.number().int().min(1) })).min(1).max(max) });
+const idItems = (max: number) =>
+  z.strictObject({ items: z.array(z.strictObject({ id: z.int().check(z.minimum(1)) })).check(z.minLength(1), z.maxLength(max)) });
 
 const SESSION_STATUSES = ['READY', 'ACTIVE', 'CANCELLED', 'EXPIRED', 'REVOKED', 'ACCESS_LOST'];
 

@@ -1,5 +1,6 @@
 // Workflow triggers (REFERENCE §2.6): schedule and dataModeling rules; upsert, list, delete, pause,
 // resume, run history.
+import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
 import { canSeeDataSet } from '../capabilities';
 import { type SandboxContext } from '../context';
@@ -8,7 +9,7 @@ import { type TriggerRecord } from '../model';
 import { type Route } from '../router';
 import { cronProblem, isTimeZone } from '../scheduler';
 import { versionKey } from '../store';
-import { boundedObject, executionMetadata, externalIdField, parseBody, queryInt, z } from '../validation';
+import { boundedObject, executionMetadata, externalIdField, parseBody, queryInt } from '../validation';
 import { triggerView } from '../views';
 import { assertWorkflowAccess, WF_READ, WF_WRITE } from './workflows';
 
@@ -17,22 +18,22 @@ const MAX_TRIGGERS = 200;
 
 const scheduleRule = z.strictObject({
   triggerType: z.literal('schedule'),
-  cronExpression: z.string().min(1).max(1024),
-  timezone: z.string().min(1).optional(),
+  cronExpression: z.string().check(z.minLength(1), z.maxLength(1024)),
+  timezone: z.optional(z.string().check(z.minLength(1))),
 });
 
 const dataModelingRule = z.strictObject({
   triggerType: z.literal('dataModeling'),
   dataModelingQuery: z.strictObject({
-    with: z.record(z.string(), z.record(z.string(), z.unknown())).refine((o) => Object.keys(o).length >= 1 && Object.keys(o).length <= 50, {
-      message: 'must have 1 to 50 entries',
-    }),
-    select: z.record(z.string(), z.record(z.string(), z.unknown())).refine((o) => Object.keys(o).length >= 1 && Object.keys(o).length <= 50, {
-      message: 'must have 1 to 50 entries',
-    }),
+    with: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .check(z.refine((o) => Object.keys(o).length >= 1 && Object.keys(o).length <= 50, { message: 'must have 1 to 50 entries' })),
+    select: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .check(z.refine((o) => Object.keys(o).length >= 1 && Object.keys(o).length <= 50, { message: 'must have 1 to 50 entries' })),
   }),
-  batchSize: z.int().min(1).max(1000),
-  batchTimeout: z.int().min(10).max(86400),
+  batchSize: z.int().check(z.minimum(1), z.maximum(1000)),
+  batchTimeout: z.int().check(z.minimum(10), z.maximum(86400)),
 });
 
 const upsertItem = z.strictObject({
@@ -40,13 +41,13 @@ const upsertItem = z.strictObject({
   triggerRule: z.record(z.string(), z.unknown()),
   workflowExternalId: externalIdField,
   workflowVersion: externalIdField,
-  input: boundedObject(100_000, 'must be at most').nullable().optional(),
-  metadata: executionMetadata.nullable().optional(),
-  authentication: z.strictObject({ nonce: z.string().min(1) }),
+  input: z.optional(z.nullable(boundedObject(100_000, 'must be at most'))),
+  metadata: z.optional(z.nullable(executionMetadata)),
+  authentication: z.strictObject({ nonce: z.string().check(z.minLength(1)) }),
 });
 
-const upsertBody = z.strictObject({ items: z.array(upsertItem).min(1).max(1) });
-const deleteBody = z.strictObject({ items: z.array(z.strictObject({ externalId: externalIdField })).min(1).max(1) });
+const upsertBody = z.strictObject({ items: z.array(upsertItem).check(z.minLength(1), z.maxLength(1)) });
+const deleteBody = z.strictObject({ items: z.array(z.strictObject({ externalId: externalIdField })).check(z.minLength(1), z.maxLength(1)) });
 
 export function triggerRoutes(ctx: SandboxContext): Route[] {
   const { store, clock, sessions, scheduler } = ctx;

@@ -1,4 +1,5 @@
 // Workflows and workflow versions (REFERENCE §2.1, §2.2).
+import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
 import { canSeeDataSet, type CapabilityNeed, hasCapability } from '../capabilities';
 import { type SandboxContext } from '../context';
@@ -8,7 +9,7 @@ import { type Principal } from '../identity';
 import { type VersionRecord, type WorkflowRecord } from '../model';
 import { type Route } from '../router';
 import { versionKey } from '../store';
-import { externalIdField, internalId, limitField, parseBody, queryBool, queryInt, z } from '../validation';
+import { externalIdField, internalId, limitField, parseBody, queryBool, queryInt } from '../validation';
 import { versionView, workflowView } from '../views';
 
 export const WF_READ: CapabilityNeed = { acl: 'workflowOrchestrationAcl', action: 'READ' };
@@ -32,18 +33,18 @@ export function requireWorkflow(ctx: SandboxContext, externalId: string, princip
   return w;
 }
 
-const singleItem = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item).min(1).max(1) });
+const singleItem = <T extends z.ZodMiniType>(item: T) => z.strictObject({ items: z.array(item).check(z.minLength(1), z.maxLength(1)) });
 
 const workflowUpsert = singleItem(
   z.strictObject({
     externalId: externalIdField,
-    description: z.string().max(500).nullable().optional(),
-    dataSetId: internalId.nullable().optional(),
-    maxConcurrentExecutions: z.int().min(1).max(10000).nullable().optional(),
+    description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+    dataSetId: z.optional(z.nullable(internalId)),
+    maxConcurrentExecutions: z.optional(z.nullable(z.int().check(z.minimum(1), z.maximum(10000)))),
   }),
 );
 
-const deleteWorkflows = z.strictObject({ items: z.array(z.strictObject({ externalId: externalIdField })).min(1).max(100) });
+const deleteWorkflows = z.strictObject({ items: z.array(z.strictObject({ externalId: externalIdField })).check(z.minLength(1), z.maxLength(100)) });
 
 const versionUpsert = z.strictObject({
   items: z
@@ -54,20 +55,19 @@ const versionUpsert = z.strictObject({
         workflowDefinition: z.unknown(),
       }),
     )
-    .min(1)
-    .max(1),
+    .check(z.minLength(1), z.maxLength(1)),
 });
 
-const workflowFilter = z.strictObject({ externalId: externalIdField, version: z.string().max(255).optional() });
+const workflowFilter = z.strictObject({ externalId: externalIdField, version: z.optional(z.string().check(z.maxLength(255))) });
 
 const listVersions = z.strictObject({
-  filter: z.strictObject({ workflowFilters: z.array(workflowFilter).max(100).optional() }).optional(),
-  limit: limitField.optional(),
-  cursor: z.string().nullable().optional(),
+  filter: z.optional(z.strictObject({ workflowFilters: z.optional(z.array(workflowFilter).check(z.maxLength(100))) })),
+  limit: z.optional(limitField),
+  cursor: z.optional(z.nullable(z.string())),
 });
 
 const deleteVersions = z.strictObject({
-  items: z.array(z.strictObject({ workflowExternalId: externalIdField, version: externalIdField })).min(1).max(100),
+  items: z.array(z.strictObject({ workflowExternalId: externalIdField, version: externalIdField })).check(z.minLength(1), z.maxLength(100)),
 });
 
 export function workflowRoutes(ctx: SandboxContext): Route[] {

@@ -5,20 +5,21 @@
 // - leftovers to remove (an uploaded zip, an unused session, a failed function) when removing them
 //   failed at the time, so nothing stays orphaned.
 // It never holds a secret: schedule data is what CDF keeps readable anyway (input_data), never credentials.
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../schemas/messages';
 
 export const journalSchedule = z.object({
-  name: z.string().min(1),
-  cronExpression: z.string().min(1),
-  description: z.string().optional(),
+  name: z.string().check(z.minLength(1)),
+  cronExpression: z.string().check(z.minLength(1)),
+  description: z.optional(z.string()),
   data: z.record(z.string(), z.unknown()),
 });
 export type JournalSchedule = z.output<typeof journalSchedule>;
 
 export const leftover = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), id: z.number().int().optional(), externalId: z.string().optional() }),
-  z.object({ kind: z.literal('session'), id: z.number().int() }),
-  z.object({ kind: z.literal('function'), id: z.number().int() }),
+  z.object({ kind: z.literal('file'), id: z.optional(z.int()), externalId: z.optional(z.string()) }),
+  z.object({ kind: z.literal('session'), id: z.int() }),
+  z.object({ kind: z.literal('function'), id: z.int() }),
 ]);
 export type Leftover = z.output<typeof leftover>;
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { StaticTokenSource } from '../../../../src/core/auth/tokenSource';
 import { CancelledError, CdfApiError, NetworkError, OutcomeUnknownError, SchemaError, TimeoutError } from '../../../../src/core/errors';
 import { CdfHttp } from '../../../../src/core/http/cdfHttp';

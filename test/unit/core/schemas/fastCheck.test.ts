@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { pageOf } from '../../../../src/core/schemas/common';
 import { compileCheck } from '../../../../src/core/schemas/fastCheck';
 import { execution } from '../../../../src/core/schemas/executions';
@@ -12,14 +12,14 @@ describe('core/schemas in-place page check', () => {
   });
 
   it('leaves schemas with transforms, unions or length checks to zod', () => {
-    assert.equal(compileCheck(z.string().min(1)), undefined);
+    assert.equal(compileCheck(z.string().check(z.minLength(1))), undefined);
     assert.equal(compileCheck(z.union([z.string(), z.number()])), undefined);
     assert.equal(compileCheck(z.object({ a: z.string() })), undefined, 'a stripping object would change the value');
-    assert.equal(compileCheck(z.looseObject({ a: z.string().transform((s) => s.length) })), undefined);
+    assert.equal(compileCheck(z.looseObject({ a: z.pipe(z.string(), z.transform((s: string) => s.length)) })), undefined);
   });
 
   it('gives the same page as zod, defaults included, for valid and odd but valid bodies', () => {
-    const full = z.looseObject({ items: z.array(execution), nextCursor: z.string().nullish() });
+    const full = z.looseObject({ items: z.array(execution), nextCursor: z.nullish(z.string()) });
     const bodies = [
       { items: [executionBody(), executionBody({ metadata: undefined, extra: [1] })], nextCursor: 'c1' },
       { items: [executionBody({ version: null, endTime: null })], nextCursor: null },

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { formatPath, pageOf } from '../../../../src/core/schemas/common';
+import { describeIssues, formatPath, pageOf, schemaIssues } from '../../../../src/core/schemas/common';
 import { execution, executionDetailed } from '../../../../src/core/schemas/executions';
 import { isTaskDefinitionOfType, isTaskExecutionOfType, taskDefinition, taskExecution } from '../../../../src/core/schemas/tasks';
 import { isTriggerRuleOfType, trigger } from '../../../../src/core/schemas/triggers';
-import { workflowVersion } from '../../../../src/core/schemas/workflows';
+import { workflowUpsert, workflowVersion } from '../../../../src/core/schemas/workflows';
 import { executionBody, functionTask, T0, taskExecutionBody } from '../support/fixtures';
 import '../support/secretScan';
 
@@ -94,6 +94,18 @@ describe('core/schemas', () => {
     assert.equal('nextCursor' in page.parse({ items: [] }), false);
     assert.equal('nextCursor' in page.parse({ items: [], nextCursor: null }), false);
     assert.equal(page.parse({ items: [], nextCursor: 'abc' }).nextCursor, 'abc');
+  });
+
+  it("words issues in zod's English, naming the field (zod/mini has no messages of its own)", () => {
+    const missing = execution.safeParse(executionBody({ status: undefined }));
+    assert.equal(missing.success, false);
+    assert.equal(describeIssues(schemaIssues(missing.error)), 'status: missing (expected string)');
+    const wrongType = pageOf(execution).safeParse({ items: [executionBody({ createdTime: 'yesterday' })] });
+    assert.equal(wrongType.success, false);
+    assert.equal(describeIssues(schemaIssues(wrongType.error)), 'items[0].createdTime: expected number, received string');
+    const tooLong = workflowUpsert.safeParse({ externalId: 'x'.repeat(256) });
+    assert.equal(tooLong.success, false);
+    assert.equal(describeIssues(schemaIssues(tooLong.error)), 'externalId: Too big: expected string to have <=255 characters');
   });
 
   it('formats paths the way a person reads them', () => {
