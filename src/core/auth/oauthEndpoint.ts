@@ -1,10 +1,10 @@
 // Form-encoded requests to an identity provider's token and device authorization endpoints, with
 // retries on throttling and outages, and errors that name what to check. Secrets never reach a message.
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
 import type * as z from 'zod/mini';
 import { AuthError, type AuthErrorReason, CancelledError } from '../errors';
 import { sleep } from '../http/abort';
+import { requestUrl } from '../http/undici';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from '../http/retryPolicy';
 import { type Logger } from '../log';
 import { maskCredentialPatterns } from '../redact';
@@ -69,7 +69,7 @@ export async function postForm<S extends z.ZodMiniType>(
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await request(url, {
+      const response = await requestUrl(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: bodyText,

@@ -1,7 +1,6 @@
 // The one transport to CDF: undici pools with keep-alive, bearer auth, x-cdp-* headers, timeouts,
 // cancellation, retries, typed errors and one log line per request. Every body is parsed with a schema.
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'undici';
 import type * as z from 'zod/mini';
 import { type TokenSource } from '../auth/tokenSource';
 import {
@@ -20,6 +19,7 @@ import { describeIssues, schemaIssues } from '../schemas/common';
 import { sleep } from './abort';
 import { apiError } from './apiErrors';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from './retryPolicy';
+import { Pool, request } from './undici';
 import { parseServiceUrl } from './urls';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -385,7 +385,7 @@ export class CdfHttp {
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await this.pool(origin).request({
+      const response = await request(this.pool(origin), {
         method: method,
         path,
         headers,

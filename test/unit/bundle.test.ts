@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+// What the two bundles hold, built the way `npm run build:ext` builds them (package.json): the .vsix has a
+// 500 KB budget (issue 5), and these are the libraries that once filled most of it.
+const root = path.join(__dirname, '../../..');
+
+/** The source files that contribute bytes to the bundle of `entry` (esbuild lists tree-shaken ones too, at 0 bytes). */
+async function inputsOf(entry: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [path.join(root, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    write: false,
+    outdir: path.join(root, 'out', 'bundle-test'),
+    external: ['vscode'],
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const metafile: Metafile = result.metafile;
+  const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
+  return Object.entries(output.inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([file]) => file);
+}
+
+describe('bundles', function () {
+  this.timeout(60_000);
+  let extension: string[];
+  let sandbox: string[];
+
+  before(async () => {
+    [extension, sandbox] = await Promise.all([inputsOf('src/extension.ts'), inputsOf('src/sandbox/main.ts')]);
+  });
+
+  it("extension.js holds undici's Pool and request() but not its index (fetch, WebSocket, caches, mocks)", () => {
+    assert.ok(extension.includes('node_modules/undici/lib/dispatcher/pool.js'));
+    assert.ok(extension.includes('node_modules/undici/lib/api/api-request.js'));
+    const unused = extension.filter((f) => /^node_modules\/undici\/(index\.js|lib\/(web\/websocket|web\/eventsource|web\/cache|mock|cache|interceptor)\/)/.test(f));
+    assert.deepEqual(unused, []);
+  });
+
+  it("both bundles hold zod/mini and zod's English locale only, not zod's classic API or other locales", () => {
+    for (const inputs of [extension, sandbox]) {
+      assert.ok(inputs.some((f) => f.startsWith('node_modules/zod/v4/mini/')));
+      assert.deepEqual(inputs.filter((f) => f.startsWith('node_modules/zod/v4/classic/')), []);
+      assert.deepEqual(inputs.filter((f) => f.startsWith('node_modules/zod/v4/locales/') && !f.endsWith('/en.js') && !f.endsWith('/index.js')), []);
+    }
+  });
+
+  it('extension.js leaves the sandbox to its own bundle, loaded on first use', () => {
+    assert.deepEqual(extension.filter((f) => f.startsWith('src/sandbox/')), []);
+  });
+});
