@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
@@ -56,5 +57,20 @@ describe('bundles', function () {
 
   it('extension.js leaves the sandbox to its own bundle, loaded on first use', () => {
     assert.deepEqual(extension.filter((f) => f.startsWith('src/sandbox/')), []);
+  });
+
+  it('leaves undici, cron-parser, luxon and cronstrue unloaded until first use, so activation does not pay for them', () => {
+    // A fresh process, so that no other suite has loaded them already.
+    const probe = `
+      const loaded = () => Object.keys(require.cache).map((f) => f.split(/[\\\\/]node_modules[\\\\/]/)[1]?.split(/[\\\\/]/)[0]).filter(Boolean);
+      require(process.argv[1]); require(process.argv[2]); require(process.argv[3]);
+      const atLoad = [...new Set(loaded())];
+      require(process.argv[3]).describeCron('30 5 * * 1-5');
+      console.log(JSON.stringify({ atLoad, afterCron: [...new Set(loaded())] }));`;
+    const out = path.join(root, 'out', 'src', 'core');
+    const modules = ['http/cdfHttp.js', 'auth/oauthEndpoint.js', 'schedule/cron.js'].map((m) => path.join(out, m));
+    const { atLoad, afterCron } = JSON.parse(execFileSync(process.execPath, ['-e', probe, ...modules], { encoding: 'utf8' })) as { atLoad: string[]; afterCron: string[] };
+    for (const lib of ['undici', 'cron-parser', 'luxon', 'cronstrue']) assert.ok(!atLoad.includes(lib), `${lib} loaded with the modules`);
+    for (const lib of ['cron-parser', 'luxon', 'cronstrue']) assert.ok(afterCron.includes(lib), `${lib} not loaded by describeCron`);
   });
 });

@@ -19,7 +19,7 @@ import { describeIssues, schemaIssues } from '../schemas/common';
 import { sleep } from './abort';
 import { apiError } from './apiErrors';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from './retryPolicy';
-import { Pool, request } from './undici';
+import { createPool, type Pool, request } from './undici';
 import { parseServiceUrl } from './urls';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -362,7 +362,7 @@ export class CdfHttp {
     if (this.closed) throw new CancelledError('The CDF client was closed.');
     let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: this.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+      pool = createPool(origin, { connections: this.connections, keepAliveTimeout: 30_000, pipelining: 1 });
       this.pools.set(origin, pool);
     }
     return pool;

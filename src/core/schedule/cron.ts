@@ -1,9 +1,18 @@
 // Cron expressions as CDF takes them: standard 5-field UNIX cron (REFERENCE §2.6, §4.4). Each field is
 // checked here so a refusal names the field and its allowed values; cron-parser computes fire times and
 // cronstrue describes the expression.
-import { CronExpressionParser } from 'cron-parser';
-import { toString as cronToString } from 'cronstrue';
+import type * as CronParser from 'cron-parser';
+import type * as Cronstrue from 'cronstrue';
 import { InputError } from '../errors';
+
+// cron-parser (with luxon) and cronstrue take ~10 ms to load, and this module is in the tree's imports,
+// so they are required on first use rather than at activation.
+let cronParser: typeof CronParser | undefined;
+let cronstrue: typeof Cronstrue | undefined;
+/* eslint-disable @typescript-eslint/no-require-imports -- static paths esbuild bundles; loaded on first use */
+const expressionParser = () => (cronParser ??= require('cron-parser') as typeof CronParser).CronExpressionParser;
+const cronToString: typeof Cronstrue.toString = (expression, options) => (cronstrue ??= require('cronstrue') as typeof Cronstrue).toString(expression, options);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type CronFieldName = 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';
 
@@ -85,7 +94,7 @@ export function parseCron(expr: string): CronSchedule {
   const fields = Object.fromEntries(FIELDS.map((spec, i) => [spec.name, normalized[i] ?? '*'])) as Record<CronFieldName, string>;
   // Fields can each be valid and still never meet (30 2 = 30 February): let cron-parser find one fire time.
   try {
-    CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) }).next();
+    expressionParser().parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) }).next();
   } catch (error) {
     throw new InputError(`The cron expression "${source}" never fires (${(error as Error).message}). Check the day-of-month and month fields.`);
   }
@@ -171,7 +180,7 @@ export function nextFireTimes(expr: string, options: FireTimeOptions = {}): Date
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new InputError(`Asked for ${count} fire times; ask for 1 to 1000.`);
   const zone = validateTimeZone(timezone);
   const { expression } = parseCron(expr);
-  return CronExpressionParser.parse(expression, { tz: zone, currentDate: from })
+  return expressionParser().parse(expression, { tz: zone, currentDate: from })
     .take(count)
     .map((d) => d.toDate());
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import * as undiciIndex from 'undici';
-import { Pool, request, requestUrl } from '../../../../src/core/http/undici';
+import { createPool, type Pool, request, requestUrl } from '../../../../src/core/http/undici';
 
 // src/core/http/undici.ts loads undici's own modules instead of its index (bundle size). These tests fail
 // if an undici update moves those modules or changes what they export.
@@ -32,12 +32,14 @@ describe('core/http undici modules', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it("loads undici's own Pool class, the one its index exports", () => {
-    assert.equal(Pool, undiciIndex.Pool);
+  it("makes pools of undici's own Pool class, the one its index exports", () => {
+    const pool = createPool(origin, { connections: 1 });
+    pools.push(pool);
+    assert.ok(pool instanceof undiciIndex.Pool);
   });
 
   it('sends a request on a Pool and reads the status, headers and body', async () => {
-    const pool = new Pool(origin, { connections: 1 });
+    const pool = createPool(origin, { connections: 1 });
     pools.push(pool);
     const response = await request(pool, { method: 'POST', path: '/api/v1/projects/p/workflows/list?limit=5', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
     assert.equal(response.statusCode, 200);
@@ -61,7 +63,7 @@ describe('core/http undici modules', () => {
   });
 
   it('rejects with the abort reason when the signal aborts while the request is in flight', async () => {
-    const pool = new Pool(origin, { connections: 1 });
+    const pool = createPool(origin, { connections: 1 });
     pools.push(pool);
     const controller = new AbortController();
     const reason = new Error('stop');
