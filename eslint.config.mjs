@@ -2,8 +2,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Bundle size: zod's classic API is not tree-shakable (~420 KB), and undici's index pulls in all of undici.
+const smallBundles = [
+  { name: 'zod', message: "Use `import * as z from 'zod/mini'` (the classic API adds ~420 KB to each bundle)." },
+  { name: 'undici', allowTypeImports: true, message: 'Use src/core/http/undici.ts: it loads only the undici modules we use, on first use.' },
+];
 const noVscode = {
-  'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/sandbox run on plain Node: pass what you need in from src/vscode.' }] }],
+  'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/sandbox run on plain Node: pass what you need in from src/vscode.' }, ...smallBundles] }],
 };
 
 export default tseslint.config(
@@ -20,6 +25,7 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: smallBundles }] } },
   { files: ['src/core/**/*.ts', 'src/sandbox/**/*.ts'], rules: noVscode },
   {
     files: ['test/**/*.ts'],
