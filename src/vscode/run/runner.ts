@@ -161,12 +161,12 @@ export class WorkflowRunner implements vscode.Disposable {
   private async start(d: ReadyDraft): Promise<Execution> {
     const name = `${d.workflowExternalId}@${d.version}`;
     const execution = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Running ${name}...`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Starting ${name}`, cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
-          progress.report({ message: `with ${d.input.name} on ${d.connection}` });
+          progress.report({ message: `${d.input.name} on ${d.connection}` });
           const { client } = await this.services.connections.client(d.connection);
           return await client.executions.run(d.workflowExternalId, d.version, { input: d.input.input, metadata: d.metadata, signal: abort.signal });
         } finally {

@@ -1,0 +1,111 @@
+// The first minute of a new user, on the demo seed `npm start` and "Try the Local Sandbox" show: open a
+// JSON input, run daily-asset-sync@2 from the editor, watch its tasks in the tree until the completion
+// notification, open the details, and look at a failed run's tasks. With CDF_WORKFLOWS_README_SHOTS=<dir>
+// the scenario also writes the README's screenshots there (`npm run screenshots`).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { useWorkbench, type Workbench } from './workbench';
+
+const CONNECTION = 'Local sandbox';
+const README_SHOTS = process.env.CDF_WORKFLOWS_README_SHOTS;
+
+async function shot(w: Workbench, name: string): Promise<void> {
+  const file = await w.screenshot(`tour-${name}`);
+  if (README_SHOTS) fs.copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
+}
+
+describe('tour of the demo seed', function () {
+  this.timeout(180_000);
+  let sb: Sandbox | undefined;
+  const settings: Record<string, unknown> = {};
+
+  before(async () => {
+    sb = await startSandbox({ quiet: true, seed: 'demo' });
+    Object.assign(settings, {
+      'cdfWorkflows.connections': [
+        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
+      ],
+      'cdfWorkflows.activeConnection': CONNECTION,
+      'cdfWorkflows.follow.minIntervalSeconds': 1,
+      'cdfWorkflows.follow.maxIntervalSeconds': 2,
+      'workbench.colorTheme': 'Default Light Modern',
+    });
+  });
+
+  const wb = useWorkbench({ settings, viewport: { width: 1600, height: 900 } });
+
+  after(async () => {
+    await sb?.close();
+  });
+
+  it('runs daily-asset-sync@2 with a JSON file from the editor and follows it to the end, tasks and details included', async () => {
+    const w = wb();
+    const page = w.page;
+    const sidebar = await w.openViewContainer('CDF Workflows');
+    const box = await sidebar.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width + 220, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+    }
+    await w.treeItem(/^daily-asset-sync/).waitFor({ timeout: 60_000 });
+
+    await page.keyboard.press('Control+P');
+    const quick = page.locator('.quick-input-widget input');
+    await quick.fill('daily-asset-sync.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'daily-asset-sync.json' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await editor.getByText('runDate').waitFor();
+
+    await w.chooseFromContextMenu(editor, /Run Workflow with JSON Input/);
+    // Type to filter, then Enter: clicking a row can race the list while its items load.
+    const row = (text: string | RegExp) => page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+    await row('daily-asset-sync').waitFor({ timeout: 30_000 });
+    await quick.fill('daily-asset-sync');
+    await page.keyboard.press('Enter');
+    await row(/4 tasks/).waitFor({ timeout: 30_000 });
+    await quick.fill('4 tasks');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'key=value' }).waitFor();
+    await page.keyboard.press('Enter');
+
+    // Revealed and selected under its version while it runs; expand it to watch the tasks.
+    const running = w.treeItem(/^Running/);
+    await running.waitFor({ timeout: 30_000 });
+    await running.click();
+    await page.keyboard.press('ArrowRight');
+    await w.treeItem(/^Extract SAP assets|^extract-sources/).waitFor({ timeout: 30_000 });
+    await page.mouse.move(1200, 700);
+    await shot(w, 'tree-running');
+
+    const message = await w.notification(/Run of daily-asset-sync@2 completed/, 120_000);
+    assert.match(message, /^Run of daily-asset-sync@2 completed in \d/);
+    await w.treeItem(/^Refresh asset hierarchy|^refresh-asset-hierarchy/).waitFor();
+    await w.clickNotificationButton(/Run of daily-asset-sync@2 completed/, 'Show Details');
+    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'daily-asset-sync' }).first().waitFor({ timeout: 30_000 });
+    await page.mouse.move(1200, 700);
+    await shot(w, 'tree-run-details');
+
+    // The rendered details: VS Code's own Markdown preview of the read-only document.
+    await w.runCommand('Markdown: Open Preview');
+    await page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText(/Tasks/).first().waitFor({ timeout: 30_000 });
+    await shot(w, 'execution-details');
+
+    // A failed run of the same version: the failing task's tooltip says why.
+    await w.runCommand('View: Focus into Primary Side Bar');
+    const failed = w.treeItem(/^Failed \d+ days ago/).first();
+    await failed.click({ timeout: 30_000 });
+    await page.keyboard.press('ArrowRight');
+    const failingTask = w.treeItem(/^refresh-asset-hierarchy transformation .*retries/).first();
+    await failingTask.waitFor({ timeout: 30_000 });
+    await failingTask.hover();
+    await page.locator('.monaco-hover', { hasText: /Failed/ }).first().waitFor({ timeout: 15_000 });
+    await shot(w, 'tree-tasks');
+    assert.equal(sb!.requests.count({ method: 'POST', path: /\/workflows\/daily-asset-sync\/versions\/2\/run$/ }), 1);
+    assert.deepEqual(w.pageErrors, []);
+  });
+});
