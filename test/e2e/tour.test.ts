@@ -1,19 +1,14 @@
 // The first minute of a new user, on the demo seed `npm start` and "Try the Local Sandbox" show: open a
 // JSON input, run daily-asset-sync@2 from the editor, watch its tasks in the tree until the completion
-// notification, open the details, and look at a failed run's tasks. With CDF_WORKFLOWS_README_SHOTS=<dir>
-// the scenario also writes the README's screenshots there (`npm run screenshots`).
+// notification, open the details, and look at a failed run's tasks. `npm run screenshots` copies its
+// screenshots into media/screenshots for the README.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { useWorkbench, type Workbench } from './workbench';
 
 const CONNECTION = 'Local sandbox';
-const README_SHOTS = process.env.CDF_WORKFLOWS_README_SHOTS;
-
 async function shot(w: Workbench, name: string): Promise<void> {
-  const file = await w.screenshot(`tour-${name}`);
-  if (README_SHOTS) fs.copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
+  await w.screenshot(`tour-${name}`);
 }
 
 describe('tour of the demo seed', function () {

@@ -1,0 +1,20 @@
+// `npm run screenshots`: after the tour and schedule scenarios ran, copies the README's images from
+// test-results/e2e into media/screenshots (PNG as Chromium wrote them).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT, SCREENSHOT_DIR } from './workbench';
+
+const README_IMAGES: Record<string, string> = {
+  'tour-tree-run-details.png': 'tree-run-details.png',
+  'tour-execution-details.png': 'execution-details.png',
+  'tour-tree-tasks.png': 'tree-tasks.png',
+  'schedule-wizard-next-runs.png': 'schedule-cron.png',
+};
+
+const target = path.join(REPO_ROOT, 'media', 'screenshots');
+for (const [from, to] of Object.entries(README_IMAGES)) {
+  const source = path.join(SCREENSHOT_DIR, from);
+  if (!fs.existsSync(source)) throw new Error(`${source} is missing: the scenario that takes it did not run or failed.`);
+  fs.copyFileSync(source, path.join(target, to));
+  console.log(`media/screenshots/${to} (${Math.round(fs.statSync(source).size / 1024)} KB)`);
+}
