@@ -4,16 +4,9 @@
 // notification at the end of a followed run.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Execution } from '../../src/core/schemas/executions';
 import { ManualClock } from '../../src/sandbox/index';
-import { labelOf, type NodeLike, sleep, until, useTreeHarness } from './tree-fixtures';
-
-const tr = (externalId: string, transformation: string, extra: Record<string, unknown> = {}) => ({
-  externalId,
-  type: 'transformation',
-  parameters: { transformation: { externalId: transformation } },
-  ...extra,
-});
+import { addApprovalWorkflow, transformationTask } from './support/workflows';
+import { executionHelpers, labelOf, sleep, until, useTreeHarness } from './tree-fixtures';
 
 function detailsTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'cdf-workflows');
@@ -25,46 +18,24 @@ describe('details documents', function () {
   const harness = useTreeHarness('Details', { clock, settings: { 'follow.minIntervalSeconds': 1, 'follow.maxIntervalSeconds': 1, 'follow.notify': 'always' } });
 
   const client = () => harness().client();
-  const run = async (workflow: string, version: string, input: Record<string, unknown> = {}, metadata?: Record<string, string>) =>
-    (await client()).executions.run(workflow, version, { input, metadata });
-  const exec = (node: NodeLike) => (node as unknown as { execution: Execution }).execution;
-  const nodeOf = async (workflow: string, version: string, id: string): Promise<NodeLike> => {
-    const h = harness();
-    const v = await h.node(workflow, version);
-    await vscode.commands.executeCommand('cdfWorkflows.refresh', v);
-    const node = (await h.children(v)).find(n => exec(n).id === id);
-    assert.ok(node, `execution ${id} is not under ${workflow} ${version}`);
-    return node;
-  };
-  const errors = () => harness().ui.messages.filter(m => m.kind === 'error').map(m => m.message);
+  const { run, nodeOf, errors } = executionHelpers(harness);
   const activeText = () => vscode.window.activeTextEditor?.document.getText() ?? '';
 
   before(() => {
     const { sb, api, connection } = harness();
     sb.stubFunction('fn-report', { durationMs: 1500, response: { rows: 3, file: 'report-2026.csv' }, logs: ['starting report for pump-station-01', 'wrote 3 rows'] });
-    sb.stubFunction('fn-approval', { response: { requested: true } });
     sb.upsertWorkflow({ externalId: 'report', description: 'Daily report' }, [
       {
         version: '1',
         workflowDefinition: {
           tasks: [
             { externalId: 'build', type: 'function', retries: 1, parameters: { function: { externalId: 'fn-report', data: { asset: '${workflow.input.assetExternalId}' } } } },
-            tr('publish', 'tr-publish', { dependsOn: [{ externalId: 'build' }] }),
+            transformationTask('publish', 'tr-publish', { dependsOn: [{ externalId: 'build' }] }),
           ],
         },
       },
     ]);
-    sb.upsertWorkflow({ externalId: 'approval' }, [
-      {
-        version: '1',
-        workflowDefinition: {
-          tasks: [
-            { externalId: 'wait', type: 'function', parameters: { function: { externalId: 'fn-approval' }, isAsyncComplete: true } },
-            tr('release', 'tr-release', { dependsOn: [{ externalId: 'wait' }] }),
-          ],
-        },
-      },
-    ]);
+    addApprovalWorkflow(sb);
     api.tree.refresh({ connection });
   });
 

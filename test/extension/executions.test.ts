@@ -6,17 +6,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Execution, ExecutionDetailed } from '../../src/core/schemas/executions';
 import { ManualClock } from '../../src/sandbox/index';
 import { testWorkspace } from './index';
-import { hasToken, labelOf, type NodeLike, until, useTreeHarness } from './tree-fixtures';
-
-const tr = (externalId: string, transformation: string, extra: Record<string, unknown> = {}) => ({
-  externalId,
-  type: 'transformation',
-  parameters: { transformation: { externalId: transformation } },
-  ...extra,
-});
+import { addApprovalWorkflow, addFlakyWorkflow, transformationTask } from './support/workflows';
+import { executionHelpers, hasToken, labelOf, until, useTreeHarness } from './tree-fixtures';
 
 describe('execution actions', function () {
   this.timeout(60_000);
@@ -25,39 +18,13 @@ describe('execution actions', function () {
   let flakyCalls = 0;
 
   const client = () => harness().client();
-  const run = async (workflow: string, version: string, input: Record<string, unknown> = {}) => (await client()).executions.run(workflow, version, { input });
-  const retrieve = async (id: string): Promise<ExecutionDetailed> => (await client()).executions.retrieve(id);
-  const exec = (node: NodeLike) => (node as unknown as { execution: Execution }).execution;
-  /** The execution's node, with its version's page read again so a new run is listed. */
-  const nodeOf = async (workflow: string, version: string, id: string): Promise<NodeLike> => {
-    const h = harness();
-    const v = await h.node(workflow, version);
-    await vscode.commands.executeCommand('cdfWorkflows.refresh', v);
-    const node = (await h.children(v)).find(n => exec(n).id === id);
-    assert.ok(node, `execution ${id} is not under ${workflow} ${version}`);
-    return node;
-  };
-  const errors = () => harness().ui.messages.filter(m => m.kind === 'error').map(m => m.message);
+  const { run, retrieve, nodeOf, errors } = executionHelpers(harness);
 
   before(async () => {
     const { sb, api, connection } = harness();
-    sb.stubFunction('fn-approval', { response: { requested: true } });
-    sb.stubFunction('fn-flaky', () => (++flakyCalls === 1 ? { status: 'Failed', error: 'the source system was down' } : { response: { ok: true } }));
-    sb.upsertWorkflow({ externalId: 'approval' }, [
-      {
-        version: '1',
-        workflowDefinition: {
-          tasks: [
-            { externalId: 'wait', type: 'function', parameters: { function: { externalId: 'fn-approval' }, isAsyncComplete: true } },
-            tr('release', 'tr-release', { dependsOn: [{ externalId: 'wait' }] }),
-          ],
-        },
-      },
-    ]);
-    sb.upsertWorkflow({ externalId: 'flaky' }, [
-      { version: '1', workflowDefinition: { tasks: [{ externalId: 'step', type: 'function', retries: 0, parameters: { function: { externalId: 'fn-flaky' } } }] } },
-    ]);
-    sb.upsertWorkflow({ externalId: 'with-input' }, [{ version: '3', workflowDefinition: { tasks: [tr('load', 'tr-load')] } }]);
+    addApprovalWorkflow(sb);
+    addFlakyWorkflow(sb, () => (++flakyCalls === 1 ? { status: 'Failed', error: 'the source system was down' } : { response: { ok: true } }));
+    sb.upsertWorkflow({ externalId: 'with-input' }, [{ version: '3', workflowDefinition: { tasks: [transformationTask('load', 'tr-load')] } }]);
     api.tree.refresh({ connection });
     await api.services.connections.setActive(connection);
   });

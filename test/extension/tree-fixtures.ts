@@ -1,12 +1,13 @@
 // Shared by the tree, executions and details suites: the extension's API, a sandbox started in this
-// extension host with a connection to it, tree walking by label, waiting, and the end-of-suite scan for
-// secrets in the log, the settings and the extension's state.
+// extension host with a connection to it, tree walking by label, executions run and found in the tree,
+// waiting, and the end-of-suite scan for secrets in the log, the settings and the extension's state.
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CdfClient } from '../../src/core/client';
+import type { Execution, ExecutionDetailed } from '../../src/core/schemas/executions';
 import type { CdfWorkflowsApi } from '../../src/extension';
 import { type ManualClock, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 import type { UserInput } from '../../src/vscode/ui';
@@ -43,6 +44,11 @@ export function tooltipOf(node: NodeLike): string {
 export function iconOf(node: NodeLike): string {
   const icon = node.getTreeItem().iconPath as vscode.ThemeIcon | undefined;
   return icon?.id ?? '';
+}
+
+/** The execution an execution node shows. */
+export function executionOf(node: NodeLike): Execution {
+  return (node as unknown as { execution: Execution }).execution;
 }
 
 /** Anchored token matching, like package.json's `viewItem =~ /\btoken\b/`. */
@@ -155,6 +161,33 @@ export function useTreeHarness(name: string, options: SandboxOptions & { setting
   return () => {
     if (!h) throw new Error('The tree harness did not start: see the before-all hook error.');
     return h;
+  };
+}
+
+/** Execution helpers over a harness's connection; each reads the harness when called (it starts in a before hook). */
+export interface ExecutionHelpers {
+  /** Starts an execution with the extension's own client. */
+  readonly run: (workflow: string, version: string, input?: Record<string, unknown>, metadata?: Record<string, string>) => Promise<Execution>;
+  readonly retrieve: (id: string) => Promise<ExecutionDetailed>;
+  /** The execution's node, with its version's page read again so a new run is listed. */
+  readonly nodeOf: (workflow: string, version: string, id: string) => Promise<NodeLike>;
+  /** The error messages the scripted ui has shown since its last reset. */
+  readonly errors: () => string[];
+}
+
+export function executionHelpers(harness: () => TreeHarness): ExecutionHelpers {
+  return {
+    run: async (workflow, version, input = {}, metadata) => (await harness().client()).executions.run(workflow, version, { input, metadata }),
+    retrieve: async id => (await harness().client()).executions.retrieve(id),
+    nodeOf: async (workflow, version, id) => {
+      const h = harness();
+      const v = await h.node(workflow, version);
+      await vscode.commands.executeCommand('cdfWorkflows.refresh', v);
+      const node = (await h.children(v)).find(n => executionOf(n).id === id);
+      assert.ok(node, `execution ${id} is not under ${workflow} ${version}`);
+      return node;
+    },
+    errors: () => harness().ui.messages.filter(m => m.kind === 'error').map(m => m.message),
   };
 }
 

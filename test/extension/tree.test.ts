@@ -7,14 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Execution } from '../../src/core/schemas/executions';
 import { ManualClock } from '../../src/sandbox/index';
-import { hasToken, iconOf, labelOf, type NodeLike, sleep, tooltipOf, until, useTreeHarness } from './tree-fixtures';
-
-const tr = (externalId: string, transformation: string, extra: Record<string, unknown> = {}) => ({
-  externalId,
-  type: 'transformation',
-  parameters: { transformation: { externalId: transformation } },
-  ...extra,
-});
+import { addApprovalWorkflow, addFlakyWorkflow, transformationTask } from './support/workflows';
+import { executionHelpers, executionOf, hasToken, iconOf, labelOf, sleep, tooltipOf, until, useTreeHarness } from './tree-fixtures';
 
 const EXECUTIONS_LIST = /\/workflows\/executions\/list$/;
 const EXECUTION_GET = /\/workflows\/executions\/[0-9a-f-]{36}$/;
@@ -26,14 +20,11 @@ describe('workflows tree', function () {
   let finished: Execution;
   let running: Execution;
 
-  const run = async (workflow: string, version: string, input: Record<string, unknown> = {}) => (await harness().client()).executions.run(workflow, version, { input });
-  const exec = (node: NodeLike) => (node as unknown as { execution: Execution }).execution;
+  const { run } = executionHelpers(harness);
 
   before(async () => {
     const { sb } = harness();
-    sb.stubFunction('fn-plan', { response: { tasks: [tr('child-a', 'tr-a'), tr('child-b', 'tr-b', { retries: 2 })] } });
-    sb.stubFunction('fn-approval', { response: { requested: true } });
-    sb.stubFunction('fn-flaky', { status: 'Failed', error: 'the source system was down' });
+    sb.stubFunction('fn-plan', { response: { tasks: [transformationTask('child-a', 'tr-a'), transformationTask('child-b', 'tr-b', { retries: 2 })] } });
     sb.upsertWorkflow({ externalId: 'asset-sync', description: 'Sync [assets](https://example.com) <b>daily</b>', dataSetId: 42 }, [
       { version: '1', workflowDefinition: { tasks: [{ externalId: 'ping', type: 'cdf', parameters: { cdfRequest: { resourcePath: '/workflows', method: 'GET' } } }] } },
     ]);
@@ -46,28 +37,16 @@ describe('workflows tree', function () {
           tasks: [
             { externalId: 'plan', type: 'function', parameters: { function: { externalId: 'fn-plan' } } },
             { externalId: 'fan', type: 'dynamic', parameters: { dynamic: { tasks: '${plan.output.response.tasks}' } }, dependsOn: [{ externalId: 'plan' }] },
-            tr('publish', 'tr-publish', { dependsOn: [{ externalId: 'fan' }] }),
+            transformationTask('publish', 'tr-publish', { dependsOn: [{ externalId: 'fan' }] }),
           ],
         },
       },
     ]);
-    sb.upsertWorkflow({ externalId: 'approval' }, [
-      {
-        version: '1',
-        workflowDefinition: {
-          tasks: [
-            { externalId: 'wait', type: 'function', parameters: { function: { externalId: 'fn-approval' }, isAsyncComplete: true } },
-            tr('release', 'tr-release', { dependsOn: [{ externalId: 'wait' }] }),
-          ],
-        },
-      },
-    ]);
-    sb.upsertWorkflow({ externalId: 'flaky' }, [
-      { version: '1', workflowDefinition: { tasks: [{ externalId: 'step', type: 'function', retries: 0, parameters: { function: { externalId: 'fn-flaky' } } }] } },
-    ]);
-    sb.upsertWorkflow({ externalId: 'history' }, [{ version: '1', workflowDefinition: { tasks: [tr('load', 'tr-load')] } }]);
+    addApprovalWorkflow(sb);
+    addFlakyWorkflow(sb, { status: 'Failed', error: 'the source system was down' });
+    sb.upsertWorkflow({ externalId: 'history' }, [{ version: '1', workflowDefinition: { tasks: [transformationTask('load', 'tr-load')] } }]);
     sb.insertExecutions({ workflowExternalId: 'history', version: '1', count: 10_000 });
-    sb.upsertWorkflow({ externalId: 'reveal-me' }, [{ version: '1', workflowDefinition: { tasks: [tr('load', 'tr-load')] } }]);
+    sb.upsertWorkflow({ externalId: 'reveal-me' }, [{ version: '1', workflowDefinition: { tasks: [transformationTask('load', 'tr-load')] } }]);
 
     finished = await run('asset-sync', '2');
     await clock.advance(60_000);
@@ -114,7 +93,7 @@ describe('workflows tree', function () {
     const executions = await h.children(await h.node('asset-sync', '2'));
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
     assert.equal(h.count('GET', EXECUTION_GET), 0, 'the list summaries spare a first read of the running execution');
-    assert.deepEqual(executions.map(n => exec(n).id), [running.id, finished.id]);
+    assert.deepEqual(executions.map(n => executionOf(n).id), [running.id, finished.id]);
 
     const [r, f] = executions;
     assert.equal(labelOf(r), 'Running');
@@ -132,7 +111,7 @@ describe('workflows tree', function () {
 
   it('shows the tasks of an execution (type, duration, status) with dynamic children under their parent', async () => {
     const h = harness();
-    const completed = (await h.children(await h.node('asset-sync', '2'))).find(n => exec(n).id === finished.id)!;
+    const completed = (await h.children(await h.node('asset-sync', '2'))).find(n => executionOf(n).id === finished.id)!;
     h.sb.requests.reset();
     const tasks = await h.children(completed);
     assert.equal(h.count('GET', new RegExp(`/workflows/executions/${finished.id}$`)), 1, 'one request reads the details');
@@ -162,13 +141,13 @@ describe('workflows tree', function () {
     const failed = await run('flaky', '1');
     await clock.advance(2000);
     const approvalRuns = await h.children(await h.node('approval', '1'));
-    const tasks = await h.children(approvalRuns.find(n => exec(n).id === waiting.id)!);
+    const tasks = await h.children(approvalRuns.find(n => executionOf(n).id === waiting.id)!);
     const wait = tasks.find(t => labelOf(t) === 'wait')!;
     for (const token of ['task', 'asyncWaiting', 'functionCall']) assert.ok(hasToken(wait, token), token);
     assert.equal(iconOf(wait), 'sync~spin');
     assert.match(String(wait.getTreeItem().description), /waiting for completion/);
 
-    const flaky = (await h.children(await h.node('flaky', '1'))).find(n => exec(n).id === failed.id)!;
+    const flaky = (await h.children(await h.node('flaky', '1'))).find(n => executionOf(n).id === failed.id)!;
     assert.equal(labelOf(flaky), 'Failed');
     assert.equal(iconOf(flaky), 'error');
     assert.ok(hasToken(flaky, 'retryable') && !hasToken(flaky, 'cancelable'));
@@ -189,15 +168,15 @@ describe('workflows tree', function () {
     assert.equal(labelOf(more), 'Load More...');
     assert.ok(hasToken(more, 'loadMore'));
     assert.equal(more.getTreeItem().command?.command, 'cdfWorkflows.loadMore');
-    const created = children.slice(0, 25).map(n => exec(n).createdTime);
+    const created = children.slice(0, 25).map(n => executionOf(n).createdTime);
     assert.deepEqual(created, [...created].sort((a, b) => b - a), 'newest first');
 
     await vscode.commands.executeCommand('cdfWorkflows.loadMore', more);
     children = await h.children(version);
     assert.equal(h.count('POST', EXECUTIONS_LIST), 2, 'Load More costs one request and page one is not read again');
     assert.equal(children.length, 51);
-    assert.equal(new Set(children.slice(0, 50).map(n => exec(n).id)).size, 50);
-    assert.ok(exec(children[25]).createdTime <= exec(children[24]).createdTime);
+    assert.equal(new Set(children.slice(0, 50).map(n => executionOf(n).id)).size, 50);
+    assert.ok(executionOf(children[25]).createdTime <= executionOf(children[24]).createdTime);
   });
 
   it('filters the executions of every version by status, shows it in the view and remembers it', async () => {
@@ -262,7 +241,7 @@ describe('workflows tree', function () {
     await api.tree.revealExecution({ connection: h.connection, executionId: fresh.id }, fresh);
     assert.equal(h.count(), 0);
     const first = (await h.children(await h.node('asset-sync', '2')))[0];
-    assert.equal(exec(first).id, fresh.id);
+    assert.equal(executionOf(first).id, fresh.id);
     await until(() => api.tree.view.selection.some(n => n.id === first.id), 'the new execution to be selected');
 
     // A version never expanded: the one page request.
@@ -276,7 +255,7 @@ describe('workflows tree', function () {
     assert.equal(h.count() - polls, 1);
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
     const revealed = (await h.children(await h.node('reveal-me', '1')))[0];
-    assert.equal(exec(revealed).id, other.id);
+    assert.equal(executionOf(revealed).id, other.id);
     await until(() => api.tree.view.selection.some(n => n.id === revealed.id), 'the execution to be selected');
     assert.equal(api.tree.provider.getParent(revealed as never)?.id, (await h.node('reveal-me', '1')).id);
   });
@@ -288,7 +267,7 @@ describe('workflows tree', function () {
     await clock.advance(2000);
     const version = await h.node('approval', '1');
     await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
-    const node = (await h.children(version)).find(n => exec(n).id === waiting.id)!;
+    const node = (await h.children(version)).find(n => executionOf(n).id === waiting.id)!;
     await until(() => api.services.tracker.isFollowing({ connection: h.connection, executionId: waiting.id }), 'the tree to follow the running execution');
     const [wait] = await h.children(node);
     const fired: (string | undefined)[] = [];

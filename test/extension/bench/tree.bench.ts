@@ -4,9 +4,9 @@
 // Prints one line per figure and fails when a figure is over its budget.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Execution } from '../../../src/core/schemas/executions';
 import { ManualClock } from '../../../src/sandbox/index';
-import { labelOf, type NodeLike, sleep, until, useTreeHarness } from '../tree-fixtures';
+import { addApprovalWorkflow } from '../support/workflows';
+import { executionOf, labelOf, sleep, until, useTreeHarness } from '../tree-fixtures';
 
 const INTERVAL_S = 2;
 const FOLLOW_WINDOW_S = 10;
@@ -33,11 +33,9 @@ describe('extension benchmark: tree and following', function () {
     clock,
     settings: { 'executions.pageSize': 25, 'follow.minIntervalSeconds': INTERVAL_S, 'follow.maxIntervalSeconds': INTERVAL_S },
   });
-  const exec = (node: NodeLike) => (node as unknown as { execution: Execution }).execution;
 
   before(async () => {
     const { sb, api, connection } = harness();
-    sb.stubFunction('fn-approval', { response: { requested: true } });
     sb.stubFunction('fn-step', { response: { ok: true } });
     for (let i = 0; i < 20; i++) {
       sb.upsertWorkflow({ externalId: `workflow-${String(i).padStart(2, '0')}`, description: `Workflow ${i}` }, [
@@ -46,9 +44,7 @@ describe('extension benchmark: tree and following', function () {
     }
     sb.upsertWorkflow({ externalId: 'history' }, [{ version: '1', workflowDefinition: { tasks: [{ externalId: 'step', type: 'function', parameters: { function: { externalId: 'fn-step' } } }] } }]);
     sb.insertExecutions({ workflowExternalId: 'history', version: '1', count: 10_000 });
-    sb.upsertWorkflow({ externalId: 'approval' }, [
-      { version: '1', workflowDefinition: { tasks: [{ externalId: 'wait', type: 'function', parameters: { function: { externalId: 'fn-approval' }, isAsyncComplete: true } }] } },
-    ]);
+    addApprovalWorkflow(sb);
     const client = await harness().client();
     await client.executions.run('workflow-00', '1');
     await clock.advance(5000);
@@ -110,7 +106,7 @@ describe('extension benchmark: tree and following', function () {
     await clock.advance(2000);
     const version = await h.node('approval', '1');
     const nodes = await h.children(version);
-    assert.equal(nodes.filter(n => exec(n).status === 'RUNNING').length, 20);
+    assert.equal(nodes.filter(n => executionOf(n).status === 'RUNNING').length, 20);
     await until(() => ids.every(id => h.api.services.tracker.isFollowing({ connection: h.connection, executionId: id })), 'the 20 running executions to be followed');
     h.sb.requests.reset();
     await sleep(FOLLOW_WINDOW_S * 1000);
