@@ -4,9 +4,7 @@
 // (a quick workflow whose task reads the file's keys); the connection to it is in the user settings.
 import * as assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
-import { useWorkbench } from './workbench';
-
-const CONNECTION = 'Local sandbox';
+import { sandboxConnectionSettings, useWorkbench } from './workbench';
 
 describe('run a workflow from the editor', function () {
   this.timeout(120_000);
@@ -33,12 +31,7 @@ describe('run a workflow from the editor', function () {
       },
     ]);
     Object.assign(settings, {
-      // sandbox: true with the sandbox's default client: the extension knows its public secret, and uses
-      // this sandbox because it is listening on the connection's port.
-      'cdfWorkflows.connections': [
-        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
-      ],
-      'cdfWorkflows.activeConnection': CONNECTION,
+      ...sandboxConnectionSettings(sb),
       'cdfWorkflows.follow.minIntervalSeconds': 1,
       'cdfWorkflows.follow.maxIntervalSeconds': 2,
     });

@@ -4,9 +4,8 @@
 import * as assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
-import { useWorkbench, type Workbench } from './workbench';
+import { sandboxConnectionSettings, useWorkbench, type Workbench } from './workbench';
 
-const CONNECTION = 'Local sandbox';
 const WORKFLOW = 'daily-report';
 
 /** The quick input (pick or box) that is showing. */
@@ -59,12 +58,7 @@ describe('schedule wizard in the workbench', function () {
 
   before(async () => {
     sb = await startSandbox({ quiet: true, seed: 'demo', functionDeployMs: { queued: 300, deploying: 700 } });
-    Object.assign(settings, {
-      'cdfWorkflows.connections': [
-        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
-      ],
-      'cdfWorkflows.activeConnection': CONNECTION,
-    });
+    Object.assign(settings, sandboxConnectionSettings(sb));
   });
 
   // The extension host reads "local time" from its own zone: Oslo, so the preview shows both columns.
@@ -76,15 +70,9 @@ describe('schedule wizard in the workbench', function () {
 
   it('previews the cron expression live, reviews, deploys, and shows the new schedule under its workflow', async () => {
     const w = wb();
-    const sidebar = await w.openViewContainer('CDF Workflows');
-    // A wider side bar, so that schedule names and descriptions show in the screenshots.
-    const box = await sidebar.boundingBox();
-    if (box) {
-      await w.page.mouse.move(box.x + box.width, box.y + box.height / 2);
-      await w.page.mouse.down();
-      await w.page.mouse.move(box.x + box.width + 260, box.y + box.height / 2, { steps: 5 });
-      await w.page.mouse.up();
-    }
+    await w.openViewContainer('CDF Workflows');
+    // Wider, so that schedule names and descriptions show in the screenshots.
+    await w.widenSideBar(260);
     await w.treeItem(new RegExp(`^${WORKFLOW}`)).waitFor({ timeout: 60_000 });
     await startFromPalette(w, 'CDF Workflows: Schedule Workflow...');
 

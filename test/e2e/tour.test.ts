@@ -4,9 +4,8 @@
 // screenshots into media/screenshots for the README.
 import * as assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
-import { useWorkbench, type Workbench } from './workbench';
+import { sandboxConnectionSettings, useWorkbench, type Workbench } from './workbench';
 
-const CONNECTION = 'Local sandbox';
 async function shot(w: Workbench, name: string): Promise<void> {
   await w.screenshot(`tour-${name}`);
 }
@@ -19,10 +18,7 @@ describe('tour of the demo seed', function () {
   before(async () => {
     sb = await startSandbox({ quiet: true, seed: 'demo' });
     Object.assign(settings, {
-      'cdfWorkflows.connections': [
-        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
-      ],
-      'cdfWorkflows.activeConnection': CONNECTION,
+      ...sandboxConnectionSettings(sb),
       'cdfWorkflows.follow.minIntervalSeconds': 1,
       'cdfWorkflows.follow.maxIntervalSeconds': 2,
       'workbench.colorTheme': 'Default Light Modern',
@@ -38,14 +34,8 @@ describe('tour of the demo seed', function () {
   it('runs daily-asset-sync@2 with a JSON file from the editor and follows it to the end, tasks and details included', async () => {
     const w = wb();
     const page = w.page;
-    const sidebar = await w.openViewContainer('CDF Workflows');
-    const box = await sidebar.boundingBox();
-    if (box) {
-      await page.mouse.move(box.x + box.width, box.y + box.height / 2);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width + 220, box.y + box.height / 2, { steps: 5 });
-      await page.mouse.up();
-    }
+    await w.openViewContainer('CDF Workflows');
+    await w.widenSideBar(220);
     await w.treeItem(/^daily-asset-sync/).waitFor({ timeout: 60_000 });
 
     await page.keyboard.press('Control+P');

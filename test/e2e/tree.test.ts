@@ -6,9 +6,7 @@ import { ClientCredentialsTokenSource } from '../../src/core/auth/clientCredenti
 import { type CdfClient, createCdfClient } from '../../src/core/client';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import type { Locator } from 'playwright-core';
-import { useWorkbench, type Workbench } from './workbench';
-
-const CONNECTION = 'Local sandbox';
+import { sandboxConnectionSettings, useWorkbench, type Workbench } from './workbench';
 
 /** The first tree item matching `name` below the item matching `anchor` (aria labels are "label description"). */
 async function itemBelow(w: Workbench, anchor: RegExp, name: RegExp): Promise<Locator> {
@@ -54,10 +52,7 @@ describe('workflows tree in the workbench', function () {
     const ended = await until(() => client!.executions.retrieve(batchRun), e => e.status !== 'RUNNING', 'the batch run to end', 90_000);
     assert.equal(ended.status, 'COMPLETED', `the batch run ended ${ended.status}: ${ended.reasonForIncompletion ?? ''}`);
     Object.assign(settings, {
-      'cdfWorkflows.connections': [
-        { name: CONNECTION, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
-      ],
-      'cdfWorkflows.activeConnection': CONNECTION,
+      ...sandboxConnectionSettings(sb),
       'cdfWorkflows.follow.minIntervalSeconds': 2,
       'cdfWorkflows.follow.maxIntervalSeconds': 5,
     });
@@ -72,15 +67,8 @@ describe('workflows tree in the workbench', function () {
 
   it('expands a connection down to the tasks of an execution, with dynamic children nested', async () => {
     const w = wb();
-    const sidebar = await w.openViewContainer('CDF Workflows');
-    // A wider side bar, so that descriptions show in the screenshots: drag the sash at its edge.
-    const box = await sidebar.boundingBox();
-    if (box) {
-      await w.page.mouse.move(box.x + box.width, box.y + box.height / 2);
-      await w.page.mouse.down();
-      await w.page.mouse.move(box.x + box.width + 220, box.y + box.height / 2, { steps: 5 });
-      await w.page.mouse.up();
-    }
+    await w.openViewContainer('CDF Workflows');
+    await w.widenSideBar(220);
     // The active connection is expanded: its workflows are listed.
     await w.treeItem(/^site-batch-processing/).waitFor({ timeout: 60_000 });
     await w.clickTreeItem(/^site-batch-processing/);

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Sandbox } from '../../src/sandbox/index';
 import type * as TestHostModule from '../host/code-server.js';
 
 export const REPO_ROOT = findRepoRoot(__dirname);
@@ -26,6 +27,23 @@ export const SCREENSHOT_DIR = process.env.CDF_WORKFLOWS_SCREENSHOTS ?? path.join
 export const VSIX = process.env.CDF_WORKFLOWS_VSIX ?? path.join(REPO_ROOT, 'dist', 'cdf-workflows.vsix');
 /** The workspace a workbench opens by default (a fresh copy per server). */
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'extension', 'fixtures', 'workspace');
+
+/** The connection name the scenarios give the sandbox they start. */
+export const SANDBOX_CONNECTION = 'Local sandbox';
+
+/**
+ * User settings with one connection, the active one, to a sandbox running in this process. `sandbox: true`
+ * with the sandbox's default client: the extension knows its public secret, and uses this sandbox because
+ * it is listening on the connection's port.
+ */
+export function sandboxConnectionSettings(sb: Pick<Sandbox, 'baseUrl' | 'project' | 'tokenUrl' | 'clientId'>, name = SANDBOX_CONNECTION): Record<string, unknown> {
+  return {
+    'cdfWorkflows.connections': [
+      { name, baseUrl: sb.baseUrl, project: sb.project, auth: { type: 'clientCredentials', tokenUrl: sb.tokenUrl, clientId: sb.clientId }, sandbox: true },
+    ],
+    'cdfWorkflows.activeConnection': name,
+  };
+}
 
 const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
 
@@ -143,6 +161,16 @@ export class Workbench {
     }
     await sidebar.locator('.composite.title', { hasText: new RegExp(escapeRegExp(title), 'i') }).waitFor({ timeout: TIMEOUT_MS });
     return sidebar;
+  }
+
+  /** Drags the open side bar's edge `by` pixels to the right, so that descriptions show in screenshots. */
+  async widenSideBar(by: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) return;
+    await this.page.mouse.move(box.x + box.width, box.y + box.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + box.width + by, box.y + box.height / 2, { steps: 5 });
+    await this.page.mouse.up();
   }
 
   /** A view pane of the side bar, by its name ('Workflows'). */
