@@ -1,26 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-return -- response bodies are read loosely once the harness has checked them against the spec */
 import * as assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/sandbox';
+import { TRIGGER_WORKFLOW } from '../../../src/sandbox/demo-functions';
 import { Harness } from './harness';
-
-/** The handler the schedule wizard generates (from the brief), unchanged. */
-const TRIGGER_HANDLER = `import os
-from cognite.client import CogniteClient, ClientConfig
-from cognite.client.credentials import OAuthClientCredentials
-from cognite.client.data_classes import ClientCredentials
-
-def handle(data, secrets, function_call_info):
-    creds = OAuthClientCredentials(token_url=os.environ["IDP_TOKEN_URL"], client_id=secrets["client-id"],
-        client_secret=secrets["client-secret"], scopes=os.environ.get("IDP_SCOPES", "").split(","))
-    client = CogniteClient(ClientConfig(client_name="cdf-workflows-trigger", project=os.environ["CDF_PROJECT"],
-        base_url=os.environ["CDF_URL"], credentials=creds))
-    executions = client.workflows.executions
-    run = getattr(executions, "run", None) or executions.trigger
-    ex = run(data["workflowExternalId"], data["version"], input=data.get("input"),
-             client_credentials=ClientCredentials(secrets["client-id"], secrets["client-secret"]))
-    print(f"started {ex.id}")
-    return {"executionId": ex.id}
-`;
 
 const ECHO_HANDLER = `import os
 
@@ -176,7 +158,7 @@ describe('sandbox functions, calls and schedules', function () {
     await h.upsertVersion('nightly', '2', [{ externalId: 't', type: 'transformation', parameters: { transformation: { externalId: 'tr-nightly' } } }]);
     const fn = await h.deployFunction(
       'wf-trigger-nightly',
-      { 'handler.py': TRIGGER_HANDLER },
+      { 'handler.py': TRIGGER_WORKFLOW },
       {
         secrets: { 'client-id': h.sandbox.clientId, 'client-secret': h.sandbox.clientSecret },
         envVars: { IDP_TOKEN_URL: h.sandbox.tokenUrl, CDF_PROJECT: h.sandbox.project, CDF_URL: h.sandbox.baseUrl, IDP_SCOPES: `${h.sandbox.baseUrl}/.default` },
