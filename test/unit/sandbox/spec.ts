@@ -9,27 +9,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { KNOWN_TASK_TYPES, type KnownTaskType, PARAMETERS_KEY } from '../../../src/core/definition/types';
 
 type Json = Record<string, unknown>;
 
 export const SPEC_PATH =
   process.env['CDF_API_SPEC'] ?? path.resolve(__dirname, '../../../../test/fixtures/cdf-api/cognite-api-v1-workflows-sessions-functions-files.subset.json');
 
-const TASK_PARAMETERS: Record<string, string> = {
+const TASK_PARAMETERS: Readonly<Record<KnownTaskType, string>> = {
   function: 'FunctionTaskParameters',
   transformation: 'TransformationTaskParameters',
   cdf: 'CdfTaskParameters',
   dynamic: 'DynamicTaskParameters',
   subworkflow: 'SubworkflowTaskParameters',
   simulation: 'SimulatorTaskParameters',
-};
-const PARAMETER_KEY: Record<string, string> = {
-  function: 'function',
-  transformation: 'transformation',
-  cdf: 'cdfRequest',
-  dynamic: 'dynamic',
-  subworkflow: 'subworkflow',
-  simulation: 'simulation',
 };
 const TASK_OUTPUTS: Record<string, string | null> = {
   function: 'FunctionTaskOutput',
@@ -70,7 +63,7 @@ function patchSpec(spec: Json): Json {
   relaxOneOf(spec['paths']);
   const schemas = (spec['components'] as Json)['schemas'] as Record<string, Json>;
   const params = Object.fromEntries(
-    Object.entries(TASK_PARAMETERS).map(([type, name]) => [type, { allOf: [ref(name)], required: [PARAMETER_KEY[type]] }]),
+    KNOWN_TASK_TYPES.map((type) => [type, { allOf: [ref(TASK_PARAMETERS[type])], required: [PARAMETERS_KEY[type]] }]),
   );
   // TaskDefinition.parameters: choose by `type`.
   const taskDef = schemas['TaskDefinition'];
