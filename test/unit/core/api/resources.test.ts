@@ -5,7 +5,7 @@ import { CdfApiError, InputError, OutcomeUnknownError } from '../../../../src/co
 import { isTaskDefinitionOfType } from '../../../../src/core/schemas/tasks';
 import { isTriggerRuleOfType } from '../../../../src/core/schemas/triggers';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { countRequests, idleWorkflow, startTestSandbox, testClient, type TestClient } from '../support/sandbox';
+import { countRequests, idleWorkflow, startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
 import { rejection, rememberSecret } from '../support/secretScan';
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -25,14 +25,7 @@ describe('core/api resource round trips', function () {
     sandbox = await startTestSandbox({ functionDeployMs: { queued: 5, deploying: 5 } });
     t = testClient(sandbox);
   });
-  after(async () => {
-    await t?.client.close();
-    await sandbox?.close();
-  });
-  afterEach(() => {
-    sandbox.faults.clear();
-    sandbox.requests.reset();
-  });
+  useSandboxCleanup(() => ({ sandbox, t }));
 
   it('workflows: upsert (full replace), retrieve, list, iterate, delete', async () => {
     const created = await t.client.workflows.upsert({ externalId: 'rt-wf', description: 'first', maxConcurrentExecutions: 3 });

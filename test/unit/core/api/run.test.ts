@@ -5,7 +5,7 @@ import { CdfApiError, InputError, OutcomeUnknownError } from '../../../../src/co
 import { type Execution } from '../../../../src/core/schemas/executions';
 import { type FaultRule, type Sandbox } from '../../../../src/sandbox/index';
 import { startLateProxy } from '../support/lateProxy';
-import { countRequests, idleWorkflow, startTestSandbox, testClient, type TestClient } from '../support/sandbox';
+import { countRequests, idleWorkflow, startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
 import { rejection, scanned } from '../support/secretScan';
 
 const RUN_PATH = /\/workflows\/[^/]+\/versions\/[^/]+\/run$/;
@@ -25,14 +25,7 @@ describe('core/api running a workflow', function () {
     });
     await idleWorkflow(sandbox, t.client, 'wf', '1');
   });
-  after(async () => {
-    await t?.client.close();
-    await sandbox?.close();
-  });
-  afterEach(() => {
-    sandbox.faults.clear();
-    sandbox.requests.reset();
-  });
+  useSandboxCleanup(() => ({ sandbox, t }));
 
   async function executionsOf(workflowExternalId: string): Promise<Execution[]> {
     return collect(t.client.executions.iterate({ filter: { workflowFilters: [{ externalId: workflowExternalId }] }, limit: 1000 }));

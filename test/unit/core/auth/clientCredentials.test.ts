@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ClientCredentialsTokenSource } from '../../../../src/core/auth/clientCredentials';
 import { AuthError, CancelledError } from '../../../../src/core/errors';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { clientCredentials, countRequests, recordingTokens, startTestSandbox, testClient } from '../support/sandbox';
+import { clientCredentials, countRequests, recordingTokens, startTestSandbox, testClient, useSandboxCleanup } from '../support/sandbox';
 import { CapturingLogger, rejection, rememberSecret } from '../support/secretScan';
 
 const tokenRequests = (sandbox: Sandbox) => countRequests(sandbox, 'POST', /\/oauth2\/token$/);
@@ -12,13 +12,7 @@ describe('core/auth client credentials', () => {
   before(async () => {
     sandbox = await startTestSandbox({ tokenLifetimeSeconds: 3600 });
   });
-  after(async () => {
-    await sandbox?.close();
-  });
-  afterEach(() => {
-    sandbox.faults.clear();
-    sandbox.requests.reset();
-  });
+  useSandboxCleanup(() => ({ sandbox }));
 
   it('builds the Entra token URL from a tenant id and the default scope from the cluster', () => {
     const source = new ClientCredentialsTokenSource({ tenantId: 'contoso.onmicrosoft.com', clientId: 'c', clientSecret: 'x', cluster: 'westeurope-1' });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type DeviceCodePrompt, DeviceCodeTokenSource } from '../../../../src/core/auth/deviceCode';
 import { AuthError, CancelledError } from '../../../../src/core/errors';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { countRequests, recordingTokens, startTestSandbox, testClient } from '../support/sandbox';
+import { countRequests, recordingTokens, startTestSandbox, testClient, useSandboxCleanup } from '../support/sandbox';
 import { CapturingLogger, rejection, rememberSecret } from '../support/secretScan';
 
 describe('core/auth device code', () => {
@@ -10,13 +10,7 @@ describe('core/auth device code', () => {
   before(async () => {
     sandbox = await startTestSandbox({ deviceCode: { intervalSeconds: 0, expiresInSeconds: 600 } });
   });
-  after(async () => {
-    await sandbox?.close();
-  });
-  afterEach(() => {
-    sandbox.faults.clear();
-    sandbox.requests.reset();
-  });
+  useSandboxCleanup(() => ({ sandbox }));
 
   function source(onPrompt: (p: DeviceCodePrompt) => void, extra: Partial<ConstructorParameters<typeof DeviceCodeTokenSource>[0]> = {}) {
     return new DeviceCodeTokenSource({

@@ -80,6 +80,24 @@ export async function idleWorkflow(sandbox: Sandbox, client: CdfClient, external
   });
 }
 
+/**
+ * Registers hooks in the calling describe() for the sandbox (and client) its own before hook starts: after
+ * each test the sandbox's faults are cleared and its request log emptied; after all, the client is closed,
+ * then the sandbox. `suite` reads the suite's variables, so it sees them once they are assigned.
+ */
+export function useSandboxCleanup(suite: () => { sandbox: Sandbox | undefined; t?: TestClient | undefined }): void {
+  afterEach(() => {
+    const { sandbox } = suite();
+    sandbox?.faults.clear();
+    sandbox?.requests.reset();
+  });
+  after(async () => {
+    const { sandbox, t } = suite();
+    await t?.client.close();
+    await sandbox?.close();
+  });
+}
+
 /** Counts requests the sandbox answered for a method and path regex. */
 export function countRequests(sandbox: Sandbox, method: string, path: RegExp): number {
   return sandbox.requests.list.filter((r) => r.method === method && path.test(r.path)).length;
