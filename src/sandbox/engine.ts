@@ -14,16 +14,17 @@ import { ApiError } from './api-error';
 import { type Clock, type ClockTimer } from './clock';
 import { normalizeTasks } from './definition';
 import { newUuid } from './ids';
-import type {
-  ExecutionRecord,
-  FunctionCallRecord,
-  FunctionRecord,
-  TaskDefinition,
-  TaskExecutionRecord,
-  TaskStatus,
-  VersionRecord,
-  WorkflowRecord,
-  WorkflowStatus,
+import {
+  definedFields,
+  type ExecutionRecord,
+  type FunctionCallRecord,
+  type FunctionRecord,
+  type TaskDefinition,
+  type TaskExecutionRecord,
+  type TaskStatus,
+  type VersionRecord,
+  type WorkflowRecord,
+  type WorkflowStatus,
 } from './model';
 import { resolveReferences, type ReferenceScope } from './references';
 import { type SessionService } from './sessions';
@@ -110,8 +111,7 @@ export class ExecutionEngine {
       executedTasks: [],
       sessionId: options.sessionId,
       seq: this.d.store.allocateSeq(),
-      ...(options.input !== undefined ? { input: options.input } : {}),
-      ...(workflow.dataSetId !== undefined ? { dataSetId: workflow.dataSetId } : {}),
+      ...definedFields({ input: options.input, dataSetId: workflow.dataSetId }),
     };
     this.d.store.addExecution(e);
     if (this.canStart(e)) this.begin(e);

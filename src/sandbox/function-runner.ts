@@ -11,7 +11,7 @@ import { unzipSync, zipSync, strToU8 } from 'fflate';
 import { ApiError } from './api-error';
 import { type Clock, type ClockTimer } from './clock';
 import { newInternalId, newSecretToken } from './ids';
-import { type FileRecord, type FunctionCallRecord, type FunctionRecord } from './model';
+import { definedFields, type FileRecord, type FunctionCallRecord, type FunctionRecord } from './model';
 import { BOOTSTRAP, STAND_IN_FILES } from './python-stand-in';
 import { type SessionService } from './sessions';
 import { type Store } from './store';
@@ -206,8 +206,7 @@ export class FunctionRunner {
       status: 'Running',
       startTime: now,
       logs: [],
-      ...(opts.scheduleId !== undefined ? { scheduleId: opts.scheduleId } : {}),
-      ...(opts.scheduledTime !== undefined ? { scheduledTime: opts.scheduledTime } : {}),
+      ...definedFields({ scheduleId: opts.scheduleId, scheduledTime: opts.scheduledTime }),
     };
     this.d.store.calls.set(call.id, call);
     fn.lastCalled = now;

@@ -28,7 +28,7 @@ import { FaultInjector, type FaultRule } from './faults';
 import { FunctionRunner, type FunctionStubSource } from './function-runner';
 import { Identity, type SandboxClient } from './identity';
 import { newUuid } from './ids';
-import type { ExecutionRecord, VersionRecord, WorkflowRecord, WorkflowStatus } from './model';
+import { definedFields, type ExecutionRecord, type VersionRecord, type WorkflowRecord, type WorkflowStatus } from './model';
 import { Persistence } from './persistence';
 import { type LoggedRequest, RequestLog, type RequestFilter } from './request-log';
 import { Router } from './router';
@@ -166,8 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     clients,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
-    ...(options.deviceCode?.expiresInSeconds !== undefined ? { deviceCodeLifetimeSeconds: options.deviceCode.expiresInSeconds } : {}),
-    ...(options.deviceCode?.intervalSeconds !== undefined ? { deviceCodeIntervalSeconds: options.deviceCode.intervalSeconds } : {}),
+    ...definedFields({ deviceCodeLifetimeSeconds: options.deviceCode?.expiresInSeconds, deviceCodeIntervalSeconds: options.deviceCode?.intervalSeconds }),
     isSessionUsable: (id) => late.sessions?.isUsable(id) ?? false,
   });
   const sessions = new SessionService(store, clock, identity);
@@ -403,7 +402,7 @@ function insertExecutions(store: Store, clock: Clock, o: InsertExecutionsOptions
       executedTasks: NO_TASKS,
       seq: store.allocateSeq(),
       synthetic: true,
-      ...(w.dataSetId !== undefined ? { dataSetId: w.dataSetId } : {}),
+      ...definedFields({ dataSetId: w.dataSetId }),
     };
     if (status !== 'RUNNING') e.endTime = createdTime + 40 + duration;
     if (status === 'FAILED') e.reasonForIncompletion = `Task ${v.workflowDefinition.tasks[v.workflowDefinition.tasks.length - 1]?.externalId ?? 'task'} failed: simulated failure`;

@@ -1,6 +1,14 @@
 // The sandbox's records: what it stores for each CDF resource, including bookkeeping the API never shows.
 import { type Principal } from './identity';
 
+/**
+ * The given fields whose value is defined, to spread into a record: an optional field left out of a
+ * request stays absent (as CDF omits it in answers and the data dir never holds it), not undefined.
+ */
+export function definedFields<T extends Record<string, unknown>>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 export type WorkflowStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'TERMINATED';
 export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ['RUNNING', 'COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED'];
 

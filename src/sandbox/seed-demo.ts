@@ -14,7 +14,7 @@ import { type ExecutionEngine } from './engine';
 import { zipOf } from './function-runner';
 import { newInternalId, newSecretToken, newUuid } from './ids';
 import { type Principal } from './identity';
-import type { ExecutionRecord, FileRecord, FunctionRecord, TaskExecutionRecord, TriggerRun, WorkflowStatus } from './model';
+import { definedFields, type ExecutionRecord, type FileRecord, type FunctionRecord, type TaskExecutionRecord, type TriggerRun, type WorkflowStatus } from './model';
 import { describeCron } from './scheduler';
 import { type SessionService } from './sessions';
 import { type Store, versionKey } from './store';
@@ -320,8 +320,7 @@ export function seedDemo(d: DemoSeedDeps): void {
       description: w.description,
       createdTime: created,
       lastUpdatedTime: created + DAY,
-      ...(w.dataSetId !== undefined ? { dataSetId: w.dataSetId } : {}),
-      ...(w.maxConcurrentExecutions !== undefined ? { maxConcurrentExecutions: w.maxConcurrentExecutions } : {}),
+      ...definedFields({ dataSetId: w.dataSetId, maxConcurrentExecutions: w.maxConcurrentExecutions }),
     });
     w.versions.forEach((v, i) => {
       store.versions.set(versionKey(w.externalId, v.version), {
@@ -442,7 +441,7 @@ export function seedDemo(d: DemoSeedDeps): void {
         executedTasks: [],
         seq: store.allocateSeq(),
         synthetic: true,
-        ...(store.workflows.get(xid)?.dataSetId !== undefined ? { dataSetId: store.workflows.get(xid)!.dataSetId! } : {}),
+        ...definedFields({ dataSetId: store.workflows.get(xid)?.dataSetId }),
       };
       if (status === 'FAILED') e.reasonForIncompletion = h.failure ?? 'A task failed.';
       if (status === 'TERMINATED') e.reasonForIncompletion = 'Superseded by a manual re-run';

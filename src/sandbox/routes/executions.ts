@@ -4,7 +4,7 @@ import { ApiError, notFound } from '../api-error';
 import { canSeeDataSet } from '../capabilities';
 import { type SandboxContext } from '../context';
 import { decodeCursor, encodeCursor } from '../ids';
-import { WORKFLOW_STATUSES, type ExecutionRecord } from '../model';
+import { definedFields, WORKFLOW_STATUSES, type ExecutionRecord } from '../model';
 import { type Route } from '../router';
 import { type ExecutionPosition, versionKey } from '../store';
 import { boundedObject, executionMetadata, externalIdField, limitField, parseBody } from '../validation';
@@ -97,8 +97,7 @@ export function executionRoutes(ctx: SandboxContext): Route[] {
         const { items, more } = store.queryExecutions({
           limit: body.limit ?? 100,
           ...(f.workflowFilters ? { workflowFilters: f.workflowFilters } : {}),
-          ...(f.createdTimeStart !== undefined ? { createdTimeStart: f.createdTimeStart } : {}),
-          ...(f.createdTimeEnd !== undefined ? { createdTimeEnd: f.createdTimeEnd } : {}),
+          ...definedFields({ createdTimeStart: f.createdTimeStart, createdTimeEnd: f.createdTimeEnd }),
           ...(f.status ? { status: f.status as ExecutionRecord['status'][] } : {}),
           ...(after ? { after } : {}),
           ...(scoped ? { visible: (e: ExecutionRecord) => canSeeDataSet(caps, WF_READ, e.dataSetId) } : {}),

@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../api-error';
 import { type CapabilityNeed } from '../capabilities';
 import { type SandboxContext } from '../context';
 import { decodeCursor, encodeCursor, newInternalId, newSecretToken } from '../ids';
-import { type FileRecord } from '../model';
+import { definedFields, type FileRecord } from '../model';
 import { type Route } from '../router';
 import { externalIdField, internalId, limitField, parseBody, queryBool } from '../validation';
 import { fileView } from '../views';
@@ -93,13 +93,15 @@ export function fileRoutes(ctx: SandboxContext): Route[] {
           createdTime: existing?.createdTime ?? now,
           lastUpdatedTime: now,
           uploadKey: newSecretToken(18),
-          ...(body.externalId !== undefined ? { externalId: body.externalId } : {}),
-          ...(body.directory !== undefined ? { directory: body.directory } : {}),
-          ...(body.source !== undefined ? { source: body.source } : {}),
-          ...(body.mimeType !== undefined ? { mimeType: body.mimeType } : {}),
-          ...(body.dataSetId !== undefined ? { dataSetId: body.dataSetId } : {}),
-          ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
-          ...(existing?.uploadedTime !== undefined ? { uploadedTime: existing.uploadedTime } : {}),
+          ...definedFields({
+            externalId: body.externalId,
+            directory: body.directory,
+            source: body.source,
+            mimeType: body.mimeType,
+            dataSetId: body.dataSetId,
+            metadata: body.metadata,
+            uploadedTime: existing?.uploadedTime,
+          }),
         };
         store.files.set(f.id, f);
         store.changed();

@@ -5,7 +5,7 @@ import { type CapabilityNeed } from '../capabilities';
 import { type SandboxContext } from '../context';
 import { FUNCTION_LIMITS } from '../function-runner';
 import { decodeCursor, encodeCursor, newInternalId } from '../ids';
-import { type FunctionCallRecord, type FunctionRecord, type ScheduleRecord } from '../model';
+import { definedFields, type FunctionCallRecord, type FunctionRecord, type ScheduleRecord } from '../model';
 import { type ApiRequest, type Route } from '../router';
 import { cronProblem, describeCron } from '../scheduler';
 import { externalIdField, internalId, jsonBytes, parseBody } from '../validation';
@@ -295,12 +295,7 @@ export function functionRoutes(ctx: SandboxContext): Route[] {
           runtime: i.runtime ?? 'py313',
           status: 'Queued',
           createdTime: clock.now(),
-          ...(i.externalId !== undefined ? { externalId: i.externalId } : {}),
-          ...(i.description !== undefined ? { description: i.description } : {}),
-          ...(i.owner !== undefined ? { owner: i.owner } : {}),
-          ...(i.secrets !== undefined ? { secrets: i.secrets } : {}),
-          ...(i.envVars !== undefined ? { envVars: i.envVars } : {}),
-          ...(i.metadata !== undefined ? { metadata: i.metadata } : {}),
+          ...definedFields({ externalId: i.externalId, description: i.description, owner: i.owner, secrets: i.secrets, envVars: i.envVars, metadata: i.metadata }),
         };
         // indexUrl / extraIndexUrls are write-only and the sandbox installs no packages: not stored.
         store.functions.set(fn.id, fn);
@@ -476,9 +471,7 @@ export function functionRoutes(ctx: SandboxContext): Route[] {
           functionId: fn.id,
           createdTime: clock.now(),
           sessionId: session.id,
-          ...(fn.externalId !== undefined ? { functionExternalId: fn.externalId } : {}),
-          ...(i.description !== undefined ? { description: i.description } : {}),
-          ...(i.data !== undefined ? { data: i.data } : {}),
+          ...definedFields({ functionExternalId: fn.externalId, description: i.description, data: i.data }),
         };
         store.schedules.set(s.id, s);
         scheduler.armSchedule(s);
@@ -518,7 +511,7 @@ export function functionRoutes(ctx: SandboxContext): Route[] {
         const id = numericParam(req, 'scheduleId');
         const s = store.schedules.get(id);
         if (!s) throw notFound(`Schedule ${id} was not found.`, [{ id }]);
-        return { status: 200, body: { id: s.id, ...(s.data !== undefined ? { data: s.data } : {}) } };
+        return { status: 200, body: { id: s.id, ...definedFields({ data: s.data }) } };
       },
     },
     {
