@@ -1,5 +1,4 @@
 // The CDF client the extension uses: one transport, one token source, one resource module per concept.
-import { type TokenSource } from './auth/tokenSource';
 import { ExecutionsApi } from './api/executions';
 import { FilesApi } from './api/files';
 import { FunctionSchedulesApi } from './api/functionSchedules';
@@ -11,29 +10,16 @@ import { TasksApi } from './api/tasks';
 import { TriggersApi } from './api/triggers';
 import { VersionsApi } from './api/versions';
 import { WorkflowsApi } from './api/workflows';
-import { CdfHttp } from './http/cdfHttp';
-import { type RetryPolicy } from './http/retryPolicy';
-import { type Logger, silentLogger } from './log';
+import { CdfHttp, type CdfHttpOptions } from './http/cdfHttp';
+import { silentLogger } from './log';
 import { Redactor, redactingLogger } from './redact';
 import { type TokenInspection, tokenInspection } from './schemas/tokenInspect';
 import { CAPABILITY } from './api/capabilities';
 
-export interface CdfClientOptions {
-  /** `https://{cluster}.cognitedata.com`, or the sandbox's base URL. */
-  readonly baseUrl: string;
-  readonly project: string;
-  readonly tokenSource: TokenSource;
-  /** The extension version, sent as `x-cdp-sdk: cdf-workflows-vscode:<appVersion>`. */
-  readonly appVersion: string;
-  readonly appName?: string;
-  readonly logger?: Logger;
-  readonly retry?: Partial<RetryPolicy>;
-  /** Per-request timeout, default 60 s. */
-  readonly timeoutMs?: number;
+/** The transport's options (the client passes them on), and how run reconciles. */
+export interface CdfClientOptions extends CdfHttpOptions {
   /** How long run keeps looking for an execution after an ambiguous failure (see RunReconcilePolicy). */
   readonly run?: Partial<RunReconcilePolicy>;
-  readonly redactor?: Redactor;
-  readonly connections?: number;
 }
 
 export interface CdfClient {

@@ -41,7 +41,7 @@ export interface CdfHttpOptions {
   readonly appName?: string;
   readonly logger?: Logger;
   readonly retry?: Partial<RetryPolicy>;
-  /** Per-request timeout; uploads use UPLOAD_TIMEOUT_MS unless told otherwise. */
+  /** Per-request timeout, default DEFAULT_TIMEOUT_MS (60 s); uploads use UPLOAD_TIMEOUT_MS unless told otherwise. */
   readonly timeoutMs?: number;
   /** Masks secrets in log lines and error messages; tokens and session secrets are added as they are used. */
   readonly redactor?: Redactor;
