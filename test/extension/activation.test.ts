@@ -51,7 +51,7 @@ describe('activation', () => {
     assert.ok(folder, 'no workspace folder is open');
     assert.equal(path.resolve(folder.uri.fsPath), path.resolve(testWorkspace()));
     const inputs = await vscode.workspace.findFiles('inputs/*.json');
-    assert.deepEqual(inputs.map((u) => path.basename(u.fsPath)).sort(), ['backfill-input.json', 'run-input.json']);
+    assert.deepEqual(inputs.map((u) => path.basename(u.fsPath)).sort(), ['backfill-input.json', 'daily-asset-sync.json', 'run-input.json']);
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, 'inputs', 'run-input.json'));
     assert.equal(doc.languageId, 'json');
     assert.equal((JSON.parse(doc.getText()) as { assetExternalId: string }).assetExternalId, 'pump-station-01');

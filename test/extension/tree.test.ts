@@ -87,6 +87,17 @@ describe('workflows tree', function () {
     assert.equal(v2.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
   });
 
+  it('loads a node once when the view and another caller expand it at the same time', async () => {
+    const h = harness();
+    const version = await h.node('asset-sync', '2');
+    await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
+    h.sb.requests.reset();
+    const [a, b] = await Promise.all([version.getChildren(), version.getChildren()]);
+    assert.equal(h.count('POST', EXECUTIONS_LIST), 1, 'one page request for both');
+    assert.deepEqual(a.map(n => n.id), b.map(n => n.id));
+    await vscode.commands.executeCommand('cdfWorkflows.refresh', version); // as it was for the next test
+  });
+
   it('lists executions newest first in one request: status, relative start and duration, spinning while running', async () => {
     const h = harness();
     h.sb.requests.reset();

@@ -33,6 +33,10 @@ export interface TreeChanges {
 /** A node whose children come from requests; failures turn into an error node with "Retry Loading". */
 export abstract class LoadingNode extends TreeNode {
   private cache: TreeNode[] | undefined;
+  /** A load in flight: the view and a reveal asking at once share it (one request, not two). */
+  private loading: Promise<TreeNode[]> | undefined;
+  /** Bumped when the children are forgotten, so a load that started before does not fill the cache. */
+  private generation = 0;
 
   constructor(parent: TreeNode | undefined, protected readonly changes: TreeChanges) {
     super(parent);
@@ -40,14 +44,22 @@ export abstract class LoadingNode extends TreeNode {
 
   protected abstract loadChildren(): Promise<TreeNode[]>;
 
-  override async getChildren(): Promise<TreeNode[]> {
-    if (this.cache) return this.cache;
-    try {
-      this.cache = await this.loadChildren();
-    } catch (e) {
-      return [new ErrorNode(this, e)];
-    }
-    return this.cache;
+  override getChildren(): Promise<TreeNode[]> {
+    if (this.cache) return Promise.resolve(this.cache);
+    if (this.loading) return this.loading;
+    const generation = this.generation;
+    const load = this.loadChildren().then(
+      children => {
+        if (generation === this.generation) this.cache = children;
+        return children;
+      },
+      (e: unknown) => [new ErrorNode(this, e)],
+    );
+    this.loading = load;
+    void load.finally(() => {
+      if (this.loading === load) this.loading = undefined;
+    });
+    return load;
   }
 
   /** Forget what was loaded; the next expansion loads again. */
@@ -58,6 +70,8 @@ export abstract class LoadingNode extends TreeNode {
   /** Forget the rendered children but keep the data they came from: the next expansion renders again. */
   protected forgetChildren(): void {
     this.cache = undefined;
+    this.loading = undefined;
+    this.generation++;
   }
 
   refresh(): void {
