@@ -12,7 +12,7 @@ import {
 } from '../schemas/functionSchedules';
 import { type SessionCredentials } from '../schemas/sessions';
 import { CAPABILITY } from './capabilities';
-import { type CallContext, checkRequest, segment } from './requests';
+import { type CallContext, checkRequest, listWithoutCursor, segment } from './requests';
 import { type SessionsApi } from './sessions';
 
 const oneSchedule = itemsOf(functionSchedule).check(z.refine((b) => b.items.length === 1, { message: 'expected exactly one item', path: ['items'] }));
@@ -45,24 +45,8 @@ export class FunctionSchedulesApi {
   }
 
   /** Schedules, all or filtered (no cursor on this endpoint). */
-  async list(options: CallContext & { filter?: FunctionScheduleFilter; limit?: number } = {}): Promise<FunctionSchedule[]> {
-    if (options.filter) {
-      const answer = await this.http.post('/functions/schedules/list', {
-        schema: itemsOf(functionSchedule),
-        body: { filter: options.filter, limit: options.limit },
-        idempotent: true,
-        capability: CAPABILITY.functionsRead,
-        signal: options.signal,
-      });
-      return answer.items;
-    }
-    const answer = await this.http.get('/functions/schedules', {
-      schema: itemsOf(functionSchedule),
-      query: { limit: options.limit },
-      capability: CAPABILITY.functionsRead,
-      signal: options.signal,
-    });
-    return answer.items;
+  list(options: CallContext & { filter?: FunctionScheduleFilter; limit?: number } = {}): Promise<FunctionSchedule[]> {
+    return listWithoutCursor(this.http, '/functions/schedules', functionSchedule, CAPABILITY.functionsRead, options);
   }
 
   retrieve(id: number, ctx: CallContext = {}): Promise<FunctionSchedule> {

@@ -21,7 +21,7 @@ import {
 import { type SessionCredentials } from '../schemas/sessions';
 import { CAPABILITY } from './capabilities';
 import { paged, type PagedList } from './paging';
-import { type CallContext, checkRequest, segment } from './requests';
+import { type CallContext, checkRequest, listWithoutCursor, segment } from './requests';
 import { type SessionsApi } from './sessions';
 
 export type FunctionRef = { id: number } | { externalId: string };
@@ -93,24 +93,8 @@ export class FunctionsApi {
   }
 
   /** All functions (this endpoint has no cursor). */
-  async list(options: CallContext & { limit?: number; filter?: FunctionFilter } = {}): Promise<CdfFunction[]> {
-    if (options.filter) {
-      const answer = await this.http.post('/functions/list', {
-        schema: itemsOf(cdfFunction),
-        body: { filter: options.filter, limit: options.limit },
-        idempotent: true,
-        capability: CAPABILITY.functionsRead,
-        signal: options.signal,
-      });
-      return answer.items;
-    }
-    const answer = await this.http.get('/functions', {
-      schema: itemsOf(cdfFunction),
-      query: { limit: options.limit },
-      capability: CAPABILITY.functionsRead,
-      signal: options.signal,
-    });
-    return answer.items;
+  list(options: CallContext & { limit?: number; filter?: FunctionFilter } = {}): Promise<CdfFunction[]> {
+    return listWithoutCursor(this.http, '/functions', cdfFunction, CAPABILITY.functionsRead, options);
   }
 
   async delete(refs: readonly FunctionRef[], options: CallContext & { ignoreUnknownIds?: boolean } = {}): Promise<void> {

@@ -1,7 +1,9 @@
-// Checks a request body against its schema before anything is sent, and path building.
+// Checks a request body against its schema before anything is sent, path building, and the list shape
+// shared by endpoints without cursors.
 import type * as z from 'zod/mini';
 import { InputError } from '../errors';
-import { describeIssues, schemaIssues } from '../schemas/common';
+import { type CdfHttp } from '../http/cdfHttp';
+import { describeIssues, itemsOf, schemaIssues } from '../schemas/common';
 
 /** Parses `value` with `schema`; a mismatch is the caller's mistake, so it is an InputError naming the field. */
 export function checkRequest<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.output<S> {
@@ -17,4 +19,22 @@ export function segment(id: string | number): string {
 
 export interface CallContext {
   readonly signal?: AbortSignal;
+}
+
+/**
+ * Lists of endpoints without a cursor (functions, function schedules): `GET <path>` for everything, or
+ * `POST <path>/list` with the filter. Both answer `{ items }`; the POST only reads, so it is resent freely.
+ */
+export async function listWithoutCursor<S extends z.ZodMiniType>(
+  http: CdfHttp,
+  path: string,
+  item: S,
+  capability: string,
+  options: CallContext & { filter?: unknown; limit?: number },
+): Promise<z.output<S>[]> {
+  const schema = itemsOf(item);
+  const answer = options.filter
+    ? await http.post(`${path}/list`, { schema, body: { filter: options.filter, limit: options.limit }, idempotent: true, capability, signal: options.signal })
+    : await http.get(path, { schema, query: { limit: options.limit }, capability, signal: options.signal });
+  return answer.items;
 }
