@@ -1,5 +1,10 @@
 // Owns the configured connections (settings + SecretStorage) and one CdfClient per connection, rebuilt
 // when the connection's settings or secret change. Nothing here shows UI except the device code prompt.
+//
+// A replaced client is retired, not cut off: calls in flight finish on it, and an operation that holds it
+// with use() (a run, a deploy) finishes on it too; it closes once the last of them is done. A removed or
+// signed-out connection's client closes at once for new calls: whatever still holds it gets a
+// ClientClosedError saying why, which the user sees (a cancellation would be silent).
 import * as vscode from 'vscode';
 import { tokenSourceFor } from '../../core/auth/fromConnection';
 import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
@@ -21,8 +26,18 @@ export interface ConnectionManagerDeps {
 }
 
 interface CachedClient {
-  key: string;
-  client: Promise<CdfClient>;
+  readonly key: string;
+  readonly client: Promise<CdfClient>;
+  /** Operations holding the client through use(). */
+  leases: number;
+  /** Set when a newer client took over: close with this reason once the last lease ends. */
+  retired?: string;
+}
+
+/** The client of a connection held for one operation; see ConnectionManager.use. */
+export interface ClientLease {
+  readonly connection: ConnectionSettings;
+  readonly client: CdfClient;
 }
 
 export class ConnectionManager extends DisposableBase {
@@ -37,14 +52,14 @@ export class ConnectionManager extends DisposableBase {
     this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.connections') || e.affectsConfiguration('cdfWorkflows.activeConnection') || e.affectsConfiguration('cdfWorkflows.requestTimeoutSeconds')) {
-          this.dropStaleClients();
+          this.retireStaleClients();
           this.emitter.fire();
         }
       }),
       deps.secrets.onDidChange((name, kind) => {
         // A refresh token is written by the client's own sign-in: its client stays.
         if (kind === 'refreshToken') return;
-        this.dropClient(name);
+        this.retire(name, `the secret of connection "${name}" changed`);
         this.emitter.fire();
       }),
     );
@@ -81,20 +96,48 @@ export class ConnectionManager extends DisposableBase {
     );
   }
 
-  /** The client of the named (or active) connection, built on first use and reused afterwards. */
-  async client(name?: string): Promise<{ connection: ConnectionSettings; client: CdfClient }> {
+  /**
+   * The client of the named (or active) connection, built on first use and reused afterwards. For one
+   * call; an operation of several calls that must end on the same client (a run, a deploy) uses use().
+   */
+  async client(name?: string): Promise<ClientLease> {
+    const { connection, cached } = this.current(name);
+    return { connection, client: await cached.client };
+  }
+
+  /**
+   * Runs `operation` with the connection's client and keeps that client open until the operation ends,
+   * even when the connection's settings or secret change meanwhile (later calls get a new client).
+   */
+  async use<T>(name: string | undefined, operation: (lease: ClientLease) => Promise<T>): Promise<T> {
+    const { connection, cached } = this.current(name);
+    cached.leases++;
+    try {
+      return await operation({ connection, client: await cached.client });
+    } finally {
+      cached.leases--;
+      if (cached.leases === 0 && cached.retired !== undefined) this.close(cached, cached.retired);
+    }
+  }
+
+  private current(name: string | undefined): { connection: ConnectionSettings; cached: CachedClient } {
     const connection = this.resolve(name);
-    const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
+    const key = this.keyOf(connection);
     let cached = this.clients.get(connection.name);
     if (!cached || cached.key !== key) {
-      if (cached) this.close(cached);
-      cached = { key, client: this.build(connection) };
-      this.clients.set(connection.name, cached);
-      cached.client.catch(() => {
-        if (this.clients.get(connection.name) === cached) this.clients.delete(connection.name);
+      if (cached) this.retire(connection.name, `the settings of connection "${connection.name}" changed`);
+      const made: CachedClient = { key, client: this.build(connection), leases: 0 };
+      this.clients.set(connection.name, made);
+      made.client.catch(() => {
+        if (this.clients.get(connection.name) === made) this.clients.delete(connection.name);
       });
+      cached = made;
     }
-    return { connection, client: await cached.client };
+    return { connection, cached };
+  }
+
+  private keyOf(connection: ConnectionSettings): string {
+    return JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
   }
 
   private async build(connection: ConnectionSettings): Promise<CdfClient> {
@@ -132,7 +175,7 @@ export class ConnectionManager extends DisposableBase {
   /** Tests shorten retry backoff and timeouts; clients are rebuilt with the new options. */
   setClientOptions(overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>>): void {
     this.overrides = overrides;
-    for (const name of [...this.clients.keys()]) this.dropClient(name);
+    for (const name of [...this.clients.keys()]) this.retire(name, 'the client options changed');
   }
 
   /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
@@ -163,7 +206,7 @@ export class ConnectionManager extends DisposableBase {
     if (clash) throw new InputError(`A connection named "${connection.name}" exists already. Choose another name.`);
     if (previousName !== undefined && previousName !== connection.name) {
       await this.deps.secrets.rename(previousName, connection.name);
-      this.dropClient(previousName);
+      this.retire(previousName, `connection "${previousName}" was renamed to "${connection.name}"`);
     }
     if (secrets.clientSecret !== undefined) await this.deps.secrets.set(connection.name, 'clientSecret', secrets.clientSecret);
     if (secrets.token !== undefined) await this.deps.secrets.set(connection.name, 'token', secrets.token);
@@ -175,7 +218,7 @@ export class ConnectionManager extends DisposableBase {
   }
 
   async remove(name: string): Promise<void> {
-    this.dropClient(name);
+    this.closeNow(name, `connection "${name}" was removed`);
     await this.deps.secrets.removeAll(name);
     const rest = this.list().filter(c => c.name !== name);
     await config.setConnections(rest);
@@ -190,28 +233,44 @@ export class ConnectionManager extends DisposableBase {
   /** Forget the tokens of a device code connection; the next request signs in again. */
   async signOut(name: string): Promise<void> {
     await this.deps.secrets.set(name, 'refreshToken', undefined);
-    this.dropClient(name);
+    this.closeNow(name, `you signed out of "${name}"`);
     this.emitter.fire();
   }
 
-  private dropStaleClients(): void {
-    const names = new Set(this.list().map(c => c.name));
-    for (const name of [...this.clients.keys()]) if (!names.has(name)) this.dropClient(name);
+  /** After a settings change: removed connections close now, changed ones retire. */
+  private retireStaleClients(): void {
+    const current = new Map(this.list().map(c => [c.name, c]));
+    for (const [name, cached] of [...this.clients]) {
+      const connection = current.get(name);
+      if (!connection) this.closeNow(name, `connection "${name}" was removed`);
+      else if (this.keyOf(connection) !== cached.key) this.retire(name, `the settings of connection "${name}" changed`);
+    }
   }
 
-  private dropClient(name: string): void {
+  /** A newer client takes over: this one closes once the calls and operations using it have ended. */
+  private retire(name: string, reason: string): void {
     const cached = this.clients.get(name);
     if (!cached) return;
     this.clients.delete(name);
-    this.close(cached);
+    cached.retired = reason;
+    if (cached.leases === 0) this.close(cached, reason);
   }
 
-  private close(cached: CachedClient): void {
-    cached.client.then(c => c.close(), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
+  /** Nothing may use this client any more (its credentials are gone): calls in flight finish, new ones fail. */
+  private closeNow(name: string, reason: string): void {
+    const cached = this.clients.get(name);
+    if (!cached) return;
+    this.clients.delete(name);
+    this.close(cached, reason);
+  }
+
+  private close(cached: CachedClient, reason: string): void {
+    this.deps.log.debug(`Closing a CDF client: ${reason}`);
+    cached.client.then(c => c.close(reason), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
   }
 
   override dispose(): void {
-    for (const name of [...this.clients.keys()]) this.dropClient(name);
+    for (const name of [...this.clients.keys()]) this.closeNow(name, 'the extension is stopping');
     super.dispose();
   }
 }
