@@ -190,6 +190,29 @@ describe('workflows tree', function () {
     assert.ok(executionOf(children[25]).createdTime <= executionOf(children[24]).createdTime);
   });
 
+  it('loads a page once when Load More is clicked again while it loads: no execution listed twice', async () => {
+    const h = harness();
+    const version = await h.node('history', '1');
+    await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
+    const first = await h.children(version);
+    const more = first[first.length - 1];
+    h.sb.requests.reset();
+    // A slow page: the second click comes while the first is still loading.
+    h.sb.faults.add({ method: 'POST', path: EXECUTIONS_LIST, count: 1, kind: 'delay', delayMs: 800 });
+    const clicks = [vscode.commands.executeCommand('cdfWorkflows.loadMore', more)];
+    await until(() => h.count('POST', EXECUTIONS_LIST) === 1, 'the page request');
+    assert.equal(labelOf(more), 'Loading More...');
+    assert.equal(more.getTreeItem().command, undefined, 'no command while the page loads');
+    clicks.push(vscode.commands.executeCommand('cdfWorkflows.loadMore', more));
+    await Promise.all(clicks);
+    const children = await h.children(version);
+    assert.equal(h.count('POST', EXECUTIONS_LIST), 1, 'one request for the page');
+    assert.equal(children.length, 51);
+    const ids = children.map(n => n.id);
+    assert.equal(new Set(ids).size, ids.length, 'no tree id twice');
+    assert.equal(labelOf(children[50]), 'Load More...');
+  });
+
   it('filters the executions of every version by status, shows it in the view and remembers it', async () => {
     const h = harness();
     const api = h.api;

@@ -194,7 +194,7 @@ export class CdfHttp {
    * `/api/` (e.g. `/api/v1/token/inspect`).
    */
   async send<S extends z.ZodMiniType>(method: string, path: string, options: SendOptions<S>): Promise<CdfResponse<z.output<S>>> {
-    return this.tracked(options.subject ?? `${method} ${path}`, () => this.sendOnce(method, path, options));
+    return this.tracked(`${method} ${path}`, () => this.sendOnce(method, path, options));
   }
 
   /** Runs one call (with its retries) as in flight: close() waits for it instead of cutting it off. */
