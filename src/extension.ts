@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const currentUi = () => ui;
 
   const storage = context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : path.join(os.tmpdir(), 'cdf-workflows');
-  const sandbox = new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log);
+  const sandbox = new SandboxHost({ extensionPath: context.extensionPath, dataDir: path.join(storage, 'sandbox'), log, secrets: context.secrets });
   const connections = new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui: currentUi, sandbox });
   const tracker = new ExecutionTracker(connections, currentUi, log);
   const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never };
