@@ -11,6 +11,7 @@ import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
 import { localTimeZone } from './cronPreview';
+import { configHashKey } from './configHashKey';
 import { ScheduleCredentialStore } from './credentialStore';
 import { readScheduleInput } from './input';
 import { GlobalStateJournalStore } from './journalStore';
@@ -69,6 +70,7 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
         deployDeps,
         credentials: (c) => resolveCredentials(c, { connectionSecret: (name) => services.connections.clientSecret(name), pairs }),
         extensionVersion: services.version,
+        configHashKey: () => configHashKey(services.context.secrets),
         readyTimeoutMs: config.functionDeployTimeoutMs(),
         localZone,
       }),
