@@ -49,8 +49,10 @@ interface Started {
   readonly info: RunningSandbox;
   /** Our own child, or undefined when another window's sandbox is used. */
   readonly child?: ChildProcess;
-  /** The other window's sandbox process (attached). */
+  /** The sandbox process (ours, or the other window's). */
   readonly pid: number;
+  /** The extension host that owns it: a sandbox never outlives its owner, so both must be alive. */
+  readonly hostPid: number;
 }
 
 const START_WAIT_MS = 30_000;
@@ -78,7 +80,7 @@ export class SandboxHost implements vscode.Disposable {
   async start(): Promise<RunningSandbox> {
     if (this.disposed) throw new Error('The extension is shutting down: the local sandbox is not started.');
     const current = this.current;
-    if (current && !current.child && !processAlive(current.pid)) {
+    if (current && !current.child && !(processAlive(current.pid) && processAlive(current.hostPid))) {
       // The window that ran it closed: start one of our own.
       this.say('info', `The local sandbox of another window (pid ${current.pid}) has stopped; starting one here.`);
       this.current = undefined;
@@ -175,9 +177,9 @@ export class SandboxHost implements vscode.Disposable {
     for (;;) {
       if (this.tryLock()) break;
       const owner = this.readOwner();
-      if (owner?.pid !== undefined && owner.info && processAlive(owner.pid)) {
+      if (owner?.pid !== undefined && owner.info && processAlive(owner.pid) && processAlive(owner.hostPid)) {
         this.say('info', `Using the local sandbox of another window at ${owner.info.baseUrl} (pid ${owner.pid}).`);
-        return { info: owner.info, pid: owner.pid };
+        return { info: owner.info, pid: owner.pid, hostPid: owner.hostPid };
       }
       // Another window is starting it (or is writing owner.json this very moment): wait for it.
       const starting = owner ? owner.pid === undefined && processAlive(owner.hostPid) : Date.now() - modifiedAt(this.ownerFile) < 2000;
@@ -314,7 +316,7 @@ export class SandboxHost implements vscode.Disposable {
         clearTimeout(timer);
         lines.on('line', (more) => this.say('info', `sandbox: ${mask(more)}`));
         this.say('info', `Local sandbox listening on ${info.baseUrl} (pid ${child.pid}, project ${info.project}, data in ${path.join(this.o.dataDir, 'data')}).`);
-        resolve({ info: info as RunningSandbox, child, pid: child.pid! });
+        resolve({ info: info as RunningSandbox, child, pid: child.pid!, hostPid: process.pid });
       });
       child.once('error', (e) => fail(new Error(`Could not start the local sandbox with ${process.execPath}: ${e.message}`)));
       child.once('exit', (code, signal) => {
