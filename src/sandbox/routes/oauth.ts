@@ -30,7 +30,9 @@ function page(title: string, body: string, status = 200): ApiResponse {
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
+    // same-origin, not no-referrer: with no-referrer a browser posts the form with Origin "null", which the
+    // Origin check refuses.
+    'referrer-policy': 'same-origin',
   };
   return { status, raw: html, contentType: 'text/html; charset=utf-8', headers };
 }

@@ -136,6 +136,7 @@ describe('sandbox refuses what a web page could send', function () {
       assert.equal(page.headers['x-frame-options'], 'DENY');
       assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
       assert.match(String(page.headers['content-security-policy']), /form-action 'self'/);
+      assert.equal(page.headers['referrer-policy'], 'same-origin', 'with no-referrer a browser posts the form with Origin "null"');
       // The browser posts the form with the page's own origin.
       const approved = await raw(port, 'POST', '/oauth2/device', { host, origin: `http://${host}`, ...form }, new URLSearchParams({ user_code: userCode, action: 'approve' }).toString());
       assert.equal(approved.status, 200, `${host}: ${approved.body}`);
