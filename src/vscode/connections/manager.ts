@@ -13,7 +13,7 @@ import { InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
 import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
-import { describeConnection, SANDBOX_CLIENT } from './model';
+import { atSandbox, describeConnection, isEmbeddedSandbox, SANDBOX_CLIENT } from './model';
 import { SandboxHost } from './sandboxHost';
 import { type ConnectionSecrets } from './secrets';
 
@@ -26,7 +26,9 @@ export interface ConnectionManagerDeps {
 }
 
 interface CachedClient {
+  /** The connection as used (the embedded sandbox at its current URL), the timeout and the options. */
   readonly key: string;
+  readonly settingsKey: string;
   readonly client: Promise<CdfClient>;
   /** Operations holding the client through use(). */
   leases: number;
@@ -99,9 +101,10 @@ export class ConnectionManager extends DisposableBase {
   /**
    * The client of the named (or active) connection, built on first use and reused afterwards. For one
    * call; an operation of several calls that must end on the same client (a run, a deploy) uses use().
+   * The embedded sandbox's connection comes back with the URL the sandbox runs at now (started if needed).
    */
   async client(name?: string): Promise<ClientLease> {
-    const { connection, cached } = this.current(name);
+    const { connection, cached } = await this.current(name);
     return { connection, client: await cached.client };
   }
 
@@ -110,7 +113,7 @@ export class ConnectionManager extends DisposableBase {
    * even when the connection's settings or secret change meanwhile (later calls get a new client).
    */
   async use<T>(name: string | undefined, operation: (lease: ClientLease) => Promise<T>): Promise<T> {
-    const { connection, cached } = this.current(name);
+    const { connection, cached } = await this.current(name);
     cached.leases++;
     try {
       return await operation({ connection, client: await cached.client });
@@ -120,13 +123,15 @@ export class ConnectionManager extends DisposableBase {
     }
   }
 
-  private current(name: string | undefined): { connection: ConnectionSettings; cached: CachedClient } {
-    const connection = this.resolve(name);
-    const key = this.keyOf(connection);
+  private async current(name: string | undefined): Promise<{ connection: ConnectionSettings; cached: CachedClient }> {
+    const configured = this.resolve(name);
+    const embedded = isEmbeddedSandbox(configured);
+    const connection = embedded ? atSandbox(configured, await this.deps.sandbox.start()) : configured;
+    const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
     let cached = this.clients.get(connection.name);
     if (!cached || cached.key !== key) {
       if (cached) this.retire(connection.name, `the settings of connection "${connection.name}" changed`);
-      const made: CachedClient = { key, client: this.build(connection), leases: 0 };
+      const made: CachedClient = { key, settingsKey: this.settingsKeyOf(configured), client: this.build(connection, embedded), leases: 0 };
       this.clients.set(connection.name, made);
       made.client.catch(() => {
         if (this.clients.get(connection.name) === made) this.clients.delete(connection.name);
@@ -136,20 +141,32 @@ export class ConnectionManager extends DisposableBase {
     return { connection, cached };
   }
 
-  private keyOf(connection: ConnectionSettings): string {
-    return JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
+  /** What the settings say (not where the embedded sandbox runs now): a change retires the client. */
+  private settingsKeyOf(configured: ConnectionSettings): string {
+    return JSON.stringify([configured, config.requestTimeoutMs(), this.overrides]);
   }
 
-  private async build(connection: ConnectionSettings): Promise<CdfClient> {
+  /**
+   * The client secret a connection signs in with: the stored one; for the embedded sandbox, its
+   * per-install secret; for a sandbox run with `npm run sandbox` defaults, the public default.
+   */
+  async clientSecret(name: string): Promise<string | undefined> {
+    const c = this.get(name);
+    if (c && isEmbeddedSandbox(c)) return this.deps.sandbox.clientSecret();
+    const stored = await this.deps.secrets.get(name, 'clientSecret');
+    if (stored || !c?.sandbox) return stored;
+    return c.auth?.clientId === SANDBOX_CLIENT.clientId ? SANDBOX_CLIENT.clientSecret : undefined;
+  }
+
+  private async build(connection: ConnectionSettings, embedded: boolean): Promise<CdfClient> {
     const description = describeConnection(connection);
     let secret: string | undefined;
     if (description.loginFlow === 'client_credentials') {
-      secret = await this.deps.secrets.get(connection.name, 'clientSecret');
-      if (!secret && connection.sandbox && description.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+      secret = await this.clientSecret(connection.name);
     } else if (description.loginFlow === 'token') {
       secret = await this.deps.secrets.get(connection.name, 'token');
     }
-    if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
+    if (connection.sandbox && !embedded) await this.checkSandboxRuns(connection.name, description.baseUrl);
     const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
     const tokenSource = tokenSourceFor(description, {
       secret,
@@ -178,14 +195,12 @@ export class ConnectionManager extends DisposableBase {
     for (const name of [...this.clients.keys()]) this.retire(name, 'the client options changed');
   }
 
-  /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
-  private async ensureSandbox(baseUrl: string): Promise<void> {
+  /** A sandbox started elsewhere (npm start, npm run sandbox) is not started by the extension: say what to do. */
+  private async checkSandboxRuns(name: string, baseUrl: string): Promise<void> {
     if (await SandboxHost.isListening(baseUrl)) return;
-    const port = Number(new URL(baseUrl).port);
-    const started = await this.deps.sandbox.start(port);
-    if (started.baseUrl !== baseUrl) {
-      throw new InputError(`The local sandbox could not use ${baseUrl} and started on ${started.baseUrl}. Run CDF Workflows: Try the Local Sandbox to update the connection.`);
-    }
+    throw new InputError(
+      `Nothing answers at ${baseUrl}, the sandbox of connection "${name}". Start it with npm run sandbox, or run CDF Workflows: Try the Local Sandbox to switch "${name}" to the sandbox the extension runs itself.`,
+    );
   }
 
   private showDeviceCode(connection: string, prompt: DeviceCodePrompt): void {
@@ -200,7 +215,8 @@ export class ConnectionManager extends DisposableBase {
   }
 
   async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
-    describeConnection(connection); // refuses what cannot work before anything is stored
+    // Refuses what cannot work before anything is stored (the embedded sandbox gets its URL when it runs).
+    describeConnection(isEmbeddedSandbox(connection) ? atSandbox(connection, { baseUrl: 'http://127.0.0.1:1', tokenUrl: 'http://127.0.0.1:1/oauth2/token', clientId: connection.auth?.clientId ?? '-' }) : connection);
     const all = this.list();
     const clash = all.find(c => c.name === connection.name && c.name !== previousName);
     if (clash) throw new InputError(`A connection named "${connection.name}" exists already. Choose another name.`);
@@ -243,7 +259,7 @@ export class ConnectionManager extends DisposableBase {
     for (const [name, cached] of [...this.clients]) {
       const connection = current.get(name);
       if (!connection) this.closeNow(name, `connection "${name}" was removed`);
-      else if (this.keyOf(connection) !== cached.key) this.retire(name, `the settings of connection "${name}" changed`);
+      else if (this.settingsKeyOf(connection) !== cached.settingsKey) this.retire(name, `the settings of connection "${name}" changed`);
     }
   }
 

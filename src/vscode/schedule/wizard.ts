@@ -8,11 +8,11 @@ import { formatFireTimes, nextFireTimes } from '../../core/schedule/cron';
 import { type DeployDeps, FunctionRouteDeployment, journalKey, NativeRouteDeployment, ProjectJournal } from '../../core/schedule/deploy';
 import { config } from '../config';
 import { type ClientLease } from '../connections/manager';
-import { ConnectionSecrets } from '../connections/secrets';
 import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
 import { localTimeZone } from './cronPreview';
+import { configHashKey } from './configHashKey';
 import { ScheduleCredentialStore } from './credentialStore';
 import { readScheduleInput } from './input';
 import { GlobalStateJournalStore } from './journalStore';
@@ -39,7 +39,6 @@ export function runScheduleWizard(services: Services, start: ScheduleWizardStart
 async function scheduleWith(services: Services, { connection, client }: ClientLease, start: ScheduleWizardStart): Promise<ScheduleWizardOutcome> {
   const log = services.log;
   const pairs = new ScheduleCredentialStore(services.context.globalState, services.context.secrets);
-  const connectionSecrets = new ConnectionSecrets(services.context.secrets);
   const journals = new GlobalStateJournalStore(services.context.globalState);
   const localZone = localTimeZone();
 
@@ -76,8 +75,9 @@ async function scheduleWith(services: Services, { connection, client }: ClientLe
       ...schedulePrompts({ pairs, localZone }),
       reviewStep({
         deployDeps,
-        credentials: (c) => resolveCredentials(c, { connectionSecrets, pairs }),
+        credentials: (c) => resolveCredentials(c, { connectionSecret: (name) => services.connections.clientSecret(name), pairs }),
         extensionVersion: services.version,
+        configHashKey: () => configHashKey(services.context.secrets),
         readyTimeoutMs: config.functionDeployTimeoutMs(),
         localZone,
       }),
