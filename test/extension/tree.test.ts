@@ -17,6 +17,22 @@ describe('workflows tree', function () {
   this.timeout(60_000);
   const clock = new ManualClock(Date.now());
   const harness = useTreeHarness('Tree', { clock, settings: { 'executions.pageSize': 25, 'follow.minIntervalSeconds': 1, 'follow.maxIntervalSeconds': 1 } });
+
+  /**
+   * Runs `counted` with a one-minute follow interval: the tracker's polls of executions still running from
+   * earlier tests would otherwise land among the requests a test counts on a slow machine.
+   */
+  async function withoutPolls(counted: () => Promise<void>): Promise<void> {
+    const follow = vscode.workspace.getConfiguration('cdfWorkflows');
+    await follow.update('follow.maxIntervalSeconds', 60, vscode.ConfigurationTarget.Global);
+    await follow.update('follow.minIntervalSeconds', 60, vscode.ConfigurationTarget.Global);
+    try {
+      await counted();
+    } finally {
+      await follow.update('follow.minIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
+      await follow.update('follow.maxIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
+    }
+  }
   let finished: Execution;
   let running: Execution;
 
@@ -192,25 +208,26 @@ describe('workflows tree', function () {
 
   it('loads a page once when Load More is clicked again while it loads: no execution listed twice', async () => {
     const h = harness();
-    const version = await h.node('history', '1');
-    await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
-    const first = await h.children(version);
-    const more = first[first.length - 1];
-    h.sb.requests.reset();
-    // A slow page: the second click comes while the first is still loading.
-    h.sb.faults.add({ method: 'POST', path: EXECUTIONS_LIST, count: 1, kind: 'delay', delayMs: 800 });
-    const clicks = [vscode.commands.executeCommand('cdfWorkflows.loadMore', more)];
-    await until(() => h.count('POST', EXECUTIONS_LIST) === 1, 'the page request');
-    assert.equal(labelOf(more), 'Loading More...');
-    assert.equal(more.getTreeItem().command, undefined, 'no command while the page loads');
-    clicks.push(vscode.commands.executeCommand('cdfWorkflows.loadMore', more));
-    await Promise.all(clicks);
-    const children = await h.children(version);
-    assert.equal(h.count('POST', EXECUTIONS_LIST), 1, 'one request for the page');
-    assert.equal(children.length, 51);
-    const ids = children.map(n => n.id);
-    assert.equal(new Set(ids).size, ids.length, 'no tree id twice');
-    assert.equal(labelOf(children[50]), 'Load More...');
+    await withoutPolls(async () => {
+      const version = await h.node('history', '1');
+      await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
+      const first = await h.children(version);
+      const more = first[first.length - 1];
+      h.sb.requests.reset();
+      // A slow page: the second click comes while the first is still loading.
+      h.sb.faults.add({ method: 'POST', path: EXECUTIONS_LIST, count: 1, kind: 'delay', delayMs: 1500 });
+      const clicks = [vscode.commands.executeCommand('cdfWorkflows.loadMore', more)];
+      await until(() => labelOf(more) === 'Loading More...', 'the page to load');
+      assert.equal(more.getTreeItem().command, undefined, 'no command while the page loads');
+      clicks.push(vscode.commands.executeCommand('cdfWorkflows.loadMore', more));
+      await Promise.all(clicks);
+      const children = await h.children(version);
+      assert.equal(h.count('POST', EXECUTIONS_LIST), 1, 'one request for the page');
+      assert.equal(children.length, 51);
+      const ids = children.map(n => n.id);
+      assert.equal(new Set(ids).size, ids.length, 'no tree id twice');
+      assert.equal(labelOf(children[50]), 'Load More...');
+    });
   });
 
   it('filters the executions of every version by status, shows it in the view and remembers it', async () => {
@@ -267,17 +284,7 @@ describe('workflows tree', function () {
 
   it('reveals a new execution first under its version without reloading the page, and selects it', async () => {
     const h = harness();
-    // The tracker's polls of executions still running from earlier tests would land among the counted
-    // requests on a slow machine: a long interval keeps them out of the window.
-    const follow = vscode.workspace.getConfiguration('cdfWorkflows');
-    await follow.update('follow.maxIntervalSeconds', 60, vscode.ConfigurationTarget.Global);
-    await follow.update('follow.minIntervalSeconds', 60, vscode.ConfigurationTarget.Global);
-    try {
-      await revealsWithoutReloading(h);
-    } finally {
-      await follow.update('follow.minIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
-      await follow.update('follow.maxIntervalSeconds', 1, vscode.ConfigurationTarget.Global);
-    }
+    await withoutPolls(() => revealsWithoutReloading(h));
   });
 
   async function revealsWithoutReloading(h: ReturnType<typeof harness>): Promise<void> {
