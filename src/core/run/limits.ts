@@ -45,40 +45,60 @@ export function describeMetadataLength(text: string): string {
  * Throws InputError naming where the nesting went too deep. `what` names the value: "The run input".
  */
 export function jsonInputBytes(value: unknown, what: string): number {
-  // An explicit stack, not recursion: the point is to stay clear of the call stack's limit.
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  const onPath = new Set<object>();
-  const exits: { object: object; after: number }[] = [];
+  // An explicit stack, not recursion: the point is to stay clear of the call stack's limit. Paths are
+  // only spelled out for the error.
+  const stack: Frame[] = [{ value, depth: 0 }];
   let visited = 0;
   while (stack.length > 0) {
-    const item = stack.pop()!;
-    // Objects whose children are all done leave the current path (for the self-reference check).
-    while (exits.length > 0 && exits[exits.length - 1].after >= stack.length + 1) onPath.delete(exits.pop()!.object);
+    const frame = stack.pop()!;
     // Every value takes at least one byte of JSON: more values than bytes allowed cannot fit.
     if (++visited > RUN_INPUT_MAX_BYTES) throw tooLarge(what, `more than ${RUN_INPUT_MAX_BYTES.toLocaleString('en-US')} values`);
-    const v = item.value;
+    const v = frame.value;
     if (typeof v !== 'object' || v === null) continue;
-    if (onPath.has(v)) throw new InputError(`${what} refers to itself at ${pathLabel(item.path)}, so it cannot be sent as JSON.`);
-    if (item.depth >= RUN_INPUT_MAX_DEPTH) {
-      throw new InputError(
-        `${what} nests objects and lists more than ${RUN_INPUT_MAX_DEPTH} levels deep (at ${pathLabel(item.path)}). Flatten it: no workflow reads that deep.`,
-      );
+    if (frame.depth >= RUN_INPUT_MAX_DEPTH) {
+      // A value that contains itself is infinitely deep: it ends up here too.
+      const repeat = firstRepeat(frame);
+      if (repeat) throw new InputError(`${what} refers to itself at ${pathOf(repeat)}, so it cannot be sent as JSON.`);
+      throw new InputError(`${what} nests objects and lists more than ${RUN_INPUT_MAX_DEPTH} levels deep (at ${pathOf(frame)}). Flatten it: no workflow reads that deep.`);
     }
-    const children: [string, unknown][] = Array.isArray(v) ? v.map((c, i) => [`[${i}]`, c]) : Object.entries(v);
-    if (children.length === 0) continue;
-    onPath.add(v);
-    exits.push({ object: v, after: stack.length });
-    for (let i = children.length - 1; i >= 0; i--) {
-      const [key, child] = children[i];
-      const path = item.depth < 6 ? `${item.path}${key.startsWith('[') ? key : `.${key}`}` : item.path.endsWith('…') ? item.path : `${item.path}…`;
-      stack.push({ value: child, depth: item.depth + 1, path });
+    const depth = frame.depth + 1;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i] as unknown, depth, parent: frame, key: i });
+    } else {
+      for (const key of Object.keys(v)) stack.push({ value: (v as Record<string, unknown>)[key], depth, parent: frame, key });
     }
   }
   return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
-function pathLabel(path: string): string {
-  return path === '' ? 'the top level' : `input${path}`;
+interface Frame {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent?: Frame;
+  readonly key?: string | number;
+}
+
+function chainOf(frame: Frame): Frame[] {
+  const chain: Frame[] = [];
+  for (let f: Frame | undefined = frame; f; f = f.parent) chain.push(f);
+  return chain.reverse();
+}
+
+/** The first frame, from the top, whose object is one of its own ancestors. */
+function firstRepeat(frame: Frame): Frame | undefined {
+  const seen = new Set<unknown>();
+  for (const f of chainOf(frame)) {
+    if (seen.has(f.value)) return f;
+    seen.add(f.value);
+  }
+  return undefined;
+}
+
+/** `input.a[2].b`, the first six steps of it when it is longer. */
+function pathOf(frame: Frame): string {
+  const steps = chainOf(frame).slice(1).map(f => (typeof f.key === 'number' ? `[${f.key}]` : `.${String(f.key)}`));
+  if (steps.length === 0) return 'the top level';
+  return `input${steps.slice(0, 6).join('')}${steps.length > 6 ? '…' : ''}`;
 }
 
 function tooLarge(what: string, detail: string): InputError {
