@@ -118,6 +118,16 @@ export class RunningExecutionsWatcher<S extends ListedExecution, D extends Liste
     }
   }
 
+  /** Follows exactly these executions of a version: ones watched before and not given are dropped. */
+  show(version: VersionRef, executions: readonly S[]): void {
+    const loop = this.loops.get(versionKey(version));
+    if (loop) {
+      const keep = new Set(executions.map((e) => e.id));
+      this.unwatch(version, [...loop.executions.keys()].filter((id) => !keep.has(id)));
+    }
+    this.watch(version, executions);
+  }
+
   /** Stops following some executions of a version (all of them without `ids`). */
   unwatch(version: VersionRef, ids?: readonly string[]): void {
     const loop = this.loops.get(versionKey(version));

@@ -147,16 +147,21 @@ export class ExecutionTracker extends DisposableBase {
   }
 
   /**
-   * The tree shows these running executions of a version: follow them while the view is visible, with
-   * one list of the version's running executions per interval. Their states as shown spare a first read.
+   * The tree shows these running executions of a version (and no others of it): follow them while the
+   * view is visible, with one list of the version's running executions per interval. Their states as
+   * shown spare a first read.
    */
   showRunning(connection: string, version: VersionRef, executions: readonly Execution[]): void {
-    if (!this.viewVisible || executions.length === 0) return;
+    if (!this.viewVisible) return;
+    if (executions.length === 0) {
+      this.hideVersion(connection, version);
+      return;
+    }
     for (const e of executions) {
       const key = keyOf({ connection, executionId: e.id });
       if (this.stopped.get(key)?.user === false && this.stopped.delete(key)) this.followingEmitter.fire({ connection, executionId: e.id });
     }
-    this.watch(connection).byList.watch(version, executions);
+    this.watch(connection).byList.show(version, executions);
   }
 
   /** The version is collapsed: its executions are off screen. */

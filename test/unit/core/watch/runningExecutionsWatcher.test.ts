@@ -222,6 +222,17 @@ describe('core/watch RunningExecutionsWatcher', () => {
     await settle();
   });
 
+  it('follows exactly what a version shows when told again (a filter hid some)', async () => {
+    watcher.watch(V1, [project.add('a'), project.add('b'), project.add('c')]);
+    watcher.show(V1, [{ ...project.executions.get('b')! }]);
+    assert.deepEqual(watcher.watchedIds, ['b']);
+    project.end('a');
+    await clock.advance(1000);
+    assert.deepEqual(project.reads, [], 'an execution no longer shown is not read when it ends');
+    watcher.show(V1, []);
+    assert.equal(watcher.versionCount, 0);
+  });
+
   it('ignores executions that are not running', () => {
     const done = project.add('done');
     project.end('done');
