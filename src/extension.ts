@@ -1,5 +1,6 @@
-// activate(): the one place that builds the extension's services and wires them together. It stays
-// cheap: no request, no sandbox and no client is created until a view or command needs it.
+// activate(): the one place that builds the extension's services and wires them together. It runs once
+// start-up has finished (for the connection in the status bar) and stays cheap: no request, no sandbox
+// and no client is created until a view or command needs it.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,6 +11,7 @@ import { SandboxHost } from './vscode/connections/sandboxHost';
 import { ConnectionSecrets } from './vscode/connections/secrets';
 import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { executionCommands } from './vscode/executions/commands';
+import { FollowedRunsStatusBar } from './vscode/executions/followedStatusBar';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { type Services } from './vscode/services';
 import { scheduleCommands } from './vscode/schedule/commands';
@@ -23,6 +25,8 @@ import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 export interface CdfWorkflowsApi {
   readonly services: Services;
   readonly tree: WorkflowsTree;
+  /** The status bar item of the runs being followed. */
+  readonly followedRuns: FollowedRunsStatusBar;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -45,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never };
   const tree = new WorkflowsTree(services);
   services.tree = tree;
+  const followedRuns = new FollowedRunsStatusBar(tracker);
 
   const basics: Record<string, CommandHandler> = {
     'cdfWorkflows.showLog': () => log.show(true),
@@ -61,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     tracker,
     tree,
     new ConnectionStatusBar(connections),
+    followedRuns,
     ...registerCommands(
       {
         ...basics,
@@ -78,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   return {
     services,
     tree,
+    followedRuns,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

@@ -10,8 +10,8 @@ import { type UserInput } from './ui';
 export interface TreeService {
   /** Refreshes everything, or the subtree of one connection / workflow. */
   refresh(target?: { connection?: string; workflowExternalId?: string; version?: string }): void;
-  /** Shows a (new) execution under its version, expands the path to it and selects it. */
-  revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<void>;
+  /** Shows a (new) execution under its version, expands the path to it and selects it; `expand` shows its tasks too. */
+  revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, options?: { expand?: boolean }): Promise<void>;
 }
 
 export interface Services {

@@ -28,5 +28,8 @@ export function treeCommands(s: Services, tree: WorkflowsTree): Record<string, C
       });
       await tree.filter.set(id);
     },
+    'cdfWorkflows.clearExecutionFilter': async () => {
+      await tree.filter.set('all');
+    },
   };
 }

@@ -6,11 +6,16 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(private readonly roots: () => Promise<TreeNode[]>) {}
+  constructor(
+    private readonly roots: () => Promise<TreeNode[]>,
+    /** Told what each row shows as VS Code draws it. */
+    private readonly onDraw: (node: TreeNode, item: vscode.TreeItem) => void = () => undefined,
+  ) {}
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = node.getTreeItem();
     item.id ??= node.id;
+    this.onDraw(node, item);
     return item;
   }
 

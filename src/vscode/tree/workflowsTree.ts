@@ -6,12 +6,15 @@ import { type ExecutionRef, type ExecutionUpdate } from '../executions/tracker';
 import { type Services, type TreeService } from '../services';
 import { ScheduleDataCache, type TreeContext } from './context';
 import { ExecutionFilterState } from './executionFilter';
-import { type TreeNode } from './node';
+import { LoadingNode, type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
 import { ConnectionNode } from './nodes/connectionNode';
-import { type ExecutionNode } from './nodes/executionNode';
+import { ExecutionNode } from './nodes/executionNode';
 import { VersionNode } from './nodes/versionNode';
 import { WorkflowNode } from './nodes/workflowNode';
+
+/** How often labels with a live time (a running execution's elapsed time, "5 minutes ago") are redrawn. */
+export const LABEL_REFRESH_MS = 5_000;
 
 export class WorkflowsTree implements TreeService, vscode.Disposable {
   readonly provider: WorkflowsTreeProvider;
@@ -20,13 +23,20 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
   private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Node ids the user collapsed (expanding removes them): their children are not on screen. */
+  private readonly collapsed = new Set<string>();
+  /** What each node's row said when last drawn, to redraw only rows whose text changed. */
+  private readonly drawn = new WeakMap<TreeNode, string>();
+  private labelTimer: ReturnType<typeof setInterval> | undefined;
+  /** Label redraws done by the timer (for tests and the benchmark). */
+  labelRefreshes = 0;
 
   constructor(private readonly services: Services) {
-    this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()));
+    this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), (node, item) => this.drawn.set(node, rowText(item)));
     this.filter = new ExecutionFilterState(services.context.workspaceState);
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
     this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
-    this.view.description = this.filter.description;
+    this.showFilter();
     services.tracker.setViewVisible(this.view.visible);
     this.subscriptions.push(
       this.provider,
@@ -35,14 +45,65 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
       this.view.onDidChangeVisibility(e => {
         services.tracker.setViewVisible(e.visible);
         if (e.visible) this.followVisibleRunning();
+        this.scheduleLabels();
       }),
+      this.view.onDidCollapseElement(e => this.collapsed.add(e.element.id)),
+      this.view.onDidExpandElement(e => this.collapsed.delete(e.element.id)),
       services.connections.onDidChange(() => this.refresh()),
       services.tracker.onDidUpdate(u => this.apply(u)),
       this.filter.onDidChange(() => {
-        this.view.description = this.filter.description;
+        this.showFilter();
         for (const v of this.loadedVersions()) v.refresh();
       }),
+      { dispose: () => this.stopLabels() },
     );
+    this.scheduleLabels();
+  }
+
+  /**
+   * A remembered filter must not pass for "every run failed": the view says it in its description (shown
+   * when the view shares its container), in a message above the tree (always shown), and offers Clear.
+   */
+  private showFilter(): void {
+    const f = this.filter.current;
+    this.view.description = this.filter.description;
+    this.view.message = f.id === 'all' ? undefined : `Showing ${f.label.toLowerCase()} executions only. Clear the filter in the view's title bar to see every execution.`;
+    void vscode.commands.executeCommand('setContext', 'cdfWorkflows.executionFilterActive', f.id !== 'all');
+  }
+
+  /** The label timer runs while the view is visible: no work at all while it is hidden. */
+  private scheduleLabels(): void {
+    if (this.view.visible && !this.labelTimer) this.labelTimer = setInterval(() => this.redrawLiveLabels(), LABEL_REFRESH_MS);
+    else if (!this.view.visible) this.stopLabels();
+  }
+
+  private stopLabels(): void {
+    if (this.labelTimer) clearInterval(this.labelTimer);
+    this.labelTimer = undefined;
+  }
+
+  /**
+   * Redraws the rows on screen whose text moved with the clock: elapsed times of running executions and
+   * tasks, relative times ("5 minutes ago"). Only rows whose text changed, only under expanded nodes, and
+   * never a row whose redraw would load children: no request is ever made here.
+   */
+  redrawLiveLabels(): number {
+    if (!this.view.visible) return 0;
+    let redrawn = 0;
+    const visit = (node: TreeNode) => {
+      const before = this.drawn.get(node);
+      if (before !== undefined && safeToRedraw(node) && rowText(node.getTreeItem()) !== before) {
+        this.provider.changed(node);
+        redrawn++;
+        return; // its children are redrawn with it
+      }
+      if (!(node instanceof LoadingNode) || !node.loaded || this.collapsed.has(node.id)) return;
+      if (node instanceof ExecutionNode && node.execution.status !== 'RUNNING') return; // finished tasks do not move
+      for (const child of node.loaded) visit(child);
+    };
+    for (const root of this.roots ?? []) visit(root);
+    this.labelRefreshes += redrawn;
+    return redrawn;
   }
 
   private rootNodes(): ConnectionNode[] {
@@ -78,9 +139,12 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
    * executions are loaded; else the one page request (plus the workflow and version lists when those
    * were never loaded either).
    */
-  async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<void> {
+  async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, options: { expand?: boolean } = {}): Promise<void> {
     const node = await this.placeExecution(ref, execution);
-    if (node) await this.view.reveal(node, { select: true, focus: false, expand: false });
+    if (!node) return;
+    // Expanded, its tasks turn green one by one; a run the user follows costs no extra read for it.
+    if (options.expand) this.collapsed.delete(node.id);
+    await this.view.reveal(node, { select: true, focus: false, expand: options.expand ?? false });
   }
 
   private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<ExecutionNode | undefined> {
@@ -144,4 +208,15 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/** What a row shows: its label and description, the parts that move with the clock. */
+function rowText(item: vscode.TreeItem): string {
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  return `${label}\u0000${typeof item.description === 'string' ? item.description : ''}`;
+}
+
+/** A redraw asks an expanded node for its children again: only when they are at hand (no load). */
+function safeToRedraw(node: TreeNode): boolean {
+  return !(node instanceof LoadingNode) || node.loaded !== undefined || !node.everExpanded;
 }

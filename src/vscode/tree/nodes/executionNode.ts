@@ -2,14 +2,15 @@
 // Children: its task executions, read with the execution's details (one request) unless a followed or
 // finished state is already at hand.
 import * as vscode from 'vscode';
+import { describeOrigin, executionOrigin, originSentence } from '../../../core/run/origin';
 import { type Execution, type ExecutionDetailed } from '../../../core/schemas/executions';
 import { inlineCode } from '../../details/markdown';
 import { elapsed, formatDuration, formatRelative, formatTimestamp, statusIcon, statusLabel } from '../../executions/format';
-import { topLevelTasks } from '../../executions/taskTree';
+import { notStartedTasks, topLevelTasks } from '../../executions/taskTree';
 import { type ExecutionRef } from '../../executions/tracker';
 import { type TreeContext } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, type TreeNode } from '../node';
-import { TaskNode } from './taskNode';
+import { NotStartedTaskNode, TaskNode } from './taskNode';
 import { type VersionNode } from './versionNode';
 
 export function isDetailed(e: Execution | ExecutionDetailed): e is ExecutionDetailed {
@@ -67,7 +68,13 @@ export class ExecutionNode extends LoadingNode {
     const started = e.startTime ?? e.createdTime;
     const took = elapsed(e.startTime, e.endTime);
     const waiting = e.status === 'RUNNING' && !e.startTime;
-    item.description = [waiting ? `queued ${formatRelative(e.createdTime)}` : formatRelative(started), took !== undefined ? formatDuration(took) : undefined]
+    const origin = executionOrigin(e.metadata);
+    // Running: the elapsed time so far, redrawn by the tree's label timer (no request).
+    item.description = [
+      waiting ? `queued ${formatRelative(e.createdTime)}` : formatRelative(started),
+      took !== undefined ? formatDuration(took) : undefined,
+      origin ? describeOrigin(origin) : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(e.status);
@@ -78,7 +85,18 @@ export class ExecutionNode extends LoadingNode {
 
   protected async loadChildren(): Promise<TreeNode[]> {
     let detailed = this.detailedState;
-    const fresh = detailed && (detailed.status !== 'RUNNING' || this.ctx.services.tracker.isFollowing(this.ref));
+    const tracker = this.ctx.services.tracker;
+    // A run the user just started is read by its follow loop: its first state serves, without a request.
+    if (!detailed) {
+      const known = await tracker.stateOf(this.ref);
+      if (known && known.id === this.state.id) {
+        detailed = known;
+        this.state = known;
+        this.detailedState = known;
+        this.parent.remember(known);
+      }
+    }
+    const fresh = detailed && (detailed.status !== 'RUNNING' || tracker.isFollowing(this.ref));
     if (!detailed || !fresh) {
       const { client } = await this.ctx.services.connections.client(this.connection);
       detailed = await client.executions.retrieve(this.state.id);
@@ -93,11 +111,11 @@ export class ExecutionNode extends LoadingNode {
   }
 
   private taskNodes(detailed: ExecutionDetailed): TreeNode[] {
-    const top = topLevelTasks(detailed);
-    if (top.length === 0) {
-      return [new MessageNode(this, 'no-tasks', detailed.status === 'RUNNING' ? 'No task has started yet' : 'No tasks ran')];
-    }
-    return top.map(t => new TaskNode(this, this, t, detailed));
+    const top: TreeNode[] = topLevelTasks(detailed).map(t => new TaskNode(this, this, t, detailed));
+    // While it runs, the version's tasks that have not started show (greyed) what is left to do.
+    if (detailed.status === 'RUNNING') top.push(...notStartedTasks(detailed).map(d => new NotStartedTaskNode(this, d, detailed)));
+    if (top.length === 0) return [new MessageNode(this, 'no-tasks', 'No tasks ran')];
+    return top;
   }
 
   /**
@@ -129,8 +147,10 @@ export function executionTooltip(e: Execution | ExecutionDetailed): vscode.Markd
     took !== undefined ? `${e.endTime ? 'Took' : 'Running for'} ${escapeMarkdown(formatDuration(took))}` : undefined,
   ].filter(Boolean);
   const metadata = Object.entries(e.metadata ?? {});
+  const origin = executionOrigin(e.metadata);
   const lines = [
     `**${escapeMarkdown(e.workflowExternalId)}**${e.version ? ` version **${escapeMarkdown(e.version)}**` : ''}: $(${statusIcon(e.status).id}) ${escapeMarkdown(statusLabel(e.status))}`,
+    origin ? escapeMarkdown(originSentence(origin)) : undefined,
     e.reasonForIncompletion ? `Reason: ${escapeMarkdown(e.reasonForIncompletion)}` : undefined,
     times.join('  \n'),
     metadata.length ? `Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}` : undefined,

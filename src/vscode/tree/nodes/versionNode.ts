@@ -7,7 +7,7 @@ import { type Execution, type ExecutionDetailed, type ExecutionStatus } from '..
 import { type WorkflowVersion } from '../../../core/schemas/workflows';
 import { config } from '../../config';
 import { inlineCode } from '../../details/markdown';
-import { formatRelative, formatTimestamp } from '../../executions/format';
+import { formatRelative, formatTimestamp, taskCount, versionLabel } from '../../executions/format';
 import { type TreeContext } from '../context';
 import { ErrorNode, escapeMarkdown, MessageNode, PagedNode, type TreeNode } from '../node';
 import { ExecutionNode } from './executionNode';
@@ -42,10 +42,12 @@ export class VersionNode extends PagedNode<Execution> {
   getTreeItem(): vscode.TreeItem {
     const v = this.version;
     const tasks = v.workflowDefinition.tasks;
-    const item = new vscode.TreeItem(v.version, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(versionLabel(v.version), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const updated = v.lastUpdatedTime ?? v.createdTime;
-    item.description = [`${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}`, updated !== undefined ? `updated ${formatRelative(updated)}` : undefined].filter(Boolean).join(' · ');
+    item.description = [taskCount(tasks.length), updated !== undefined ? `updated ${formatRelative(updated)}` : undefined].filter(Boolean).join(' · ');
+    // Read as one line: "v2 · 4 tasks · updated 14 days ago", never "2 4 tasks".
+    item.accessibilityInformation = { label: `${versionLabel(v.version)} · ${item.description}` };
     item.iconPath = new vscode.ThemeIcon('versions');
     const taskLines = tasks.slice(0, 25).map(t => `- ${inlineCode(t.externalId)} ${escapeMarkdown(t.type)}${t.dependsOn?.length ? ` after ${t.dependsOn.map(d => inlineCode(d.externalId)).join(', ')}` : ''}`);
     if (tasks.length > 25) taskLines.push(`- … and ${tasks.length - 25} more`);
