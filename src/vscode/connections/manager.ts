@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { tokenSourceFor } from '../../core/auth/fromConnection';
 import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
 import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
-import { InputError } from '../../core/errors';
+import { CdfApiError, InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
 import { type UserInput } from '../ui';
 import { describeConnection, SANDBOX_CLIENT } from './model';
@@ -96,14 +96,36 @@ export class ConnectionManager implements vscode.Disposable {
     return { connection, client: await cached.client };
   }
 
-  private async build(connection: ConnectionSettings): Promise<CdfClient> {
+  /**
+   * Signs in with settings and a secret that are not saved (or with the stored secret when none is given)
+   * and makes one request to the project, so a wrong secret, token URL, base URL or project is found
+   * before anything is saved. Throws the typed error; a 403 counts as signed in (the identity is known).
+   */
+  async testSignIn(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, signal?: AbortSignal): Promise<void> {
+    const client = await this.build(connection, secrets);
+    try {
+      await client.tokenInspect({ signal });
+    } catch (e) {
+      if (!(e instanceof CdfApiError) || e.reason !== 'forbidden') throw e;
+      // token/inspect needs projectsAcl:LIST and groupsAcl:LIST; a workflow list proves the project instead.
+      try {
+        await client.workflows.list({ limit: 1, signal });
+      } catch (inner) {
+        if (!(inner instanceof CdfApiError) || inner.reason !== 'forbidden') throw inner;
+      }
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  private async build(connection: ConnectionSettings, given: { clientSecret?: string; token?: string } = {}): Promise<CdfClient> {
     const description = describeConnection(connection);
     let secret: string | undefined;
     if (description.loginFlow === 'client_credentials') {
-      secret = await this.deps.secrets.get(connection.name, 'clientSecret');
+      secret = given.clientSecret ?? (await this.deps.secrets.get(connection.name, 'clientSecret'));
       if (!secret && connection.sandbox && description.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
     } else if (description.loginFlow === 'token') {
-      secret = await this.deps.secrets.get(connection.name, 'token');
+      secret = given.token ?? (await this.deps.secrets.get(connection.name, 'token'));
     }
     if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
     const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
@@ -155,7 +177,12 @@ export class ConnectionManager implements vscode.Disposable {
     });
   }
 
-  async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
+  /**
+   * Stores a connection (settings) and its secrets (SecretStorage). It becomes the active one when there
+   * is none yet, or when it is the active one renamed; `activate: false` (a connection saved although its
+   * sign-in failed) never takes the place of another.
+   */
+  async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string, options: { activate?: boolean } = {}): Promise<void> {
     describeConnection(connection); // refuses what cannot work before anything is stored
     const all = this.list();
     const clash = all.find(c => c.name === connection.name && c.name !== previousName);
@@ -170,7 +197,9 @@ export class ConnectionManager implements vscode.Disposable {
     const next = index >= 0 ? all.map((c, i) => (i === index ? connection : c)) : [...all, connection];
     await config.setConnections(next);
     const active = config.activeConnection();
-    if (!active || active === previousName || !next.some(c => c.name === active)) await config.setActiveConnection(connection.name);
+    const renamedActive = previousName !== undefined && active === previousName;
+    const noActive = !active || !next.some(c => c.name === active);
+    if (renamedActive || (noActive && options.activate !== false)) await config.setActiveConnection(connection.name);
   }
 
   async remove(name: string): Promise<void> {
