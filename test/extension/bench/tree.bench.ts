@@ -87,7 +87,7 @@ describe('extension benchmark: tree and following', function () {
 
   it('a version with 10,000 executions', async () => {
     const h = harness();
-    const version = await h.node('history', '1');
+    const version = await h.node('history', 'v1');
     h.sb.requests.reset();
     const first = await h.children(version);
     report('10,000 executions: first page', h.count(), 'requests', 1);
@@ -104,7 +104,7 @@ describe('extension benchmark: tree and following', function () {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await client.executions.run('approval', '1')).id);
     await clock.advance(2000);
-    const version = await h.node('approval', '1');
+    const version = await h.node('approval', 'v1');
     const nodes = await h.children(version);
     assert.equal(nodes.filter(n => executionOf(n).status === 'RUNNING').length, 20);
     await until(() => ids.every(id => h.api.services.tracker.isFollowing({ connection: h.connection, executionId: id })), 'the 20 running executions to be followed');
