@@ -169,7 +169,11 @@ describe('the first hour', function () {
       // The version's page as the reveal left it (no refresh): the new run first, expanded.
       const node = (await h.children(await h.node('approval', 'v1'))).find(n => executionOf(n).id === e.id)!;
       assert.ok(node, 'the run is under its version');
-      await until(() => (node as unknown as { loaded?: unknown[] }).loaded !== undefined, 'the new run to be expanded');
+      await until(() => (node as unknown as { loaded?: unknown[] }).loaded !== undefined, 'the new run to be expanded').catch((e: unknown) => {
+        const logDir = h.api.services.context.logUri.fsPath;
+        const log = fs.readdirSync(logDir, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.log')).map(f => fs.readFileSync(path.join(logDir, f), 'utf8')).join('\n');
+        throw new Error(`${String(e)}; visible ${h.api.tree.view.visible}; selection ${h.api.tree.view.selection.map(n => n.id).join(',')}; node ${node.id}\n${log.split('\n').filter(l => /warn|error|Showing|reveal/i.test(l)).slice(-15).join('\n')}`);
+      });
       assert.deepEqual((await node.getChildren()).map(labelOf), ['wait', 'release']);
       assert.equal(h.count('GET', new RegExp(`/workflows/executions/${e.id}$`)), 1, 'its tasks come from the follow loop\'s read');
       await until(() => h.api.tree.view.selection.some(n => n.id === node.id), 'the new run to be selected');

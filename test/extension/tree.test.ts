@@ -256,7 +256,13 @@ describe('workflows tree', function () {
     const fresh = await run('asset-sync', '2');
     h.sb.requests.reset();
     await api.tree.revealExecution({ connection: h.connection, executionId: fresh.id }, fresh);
-    assert.equal(h.count(), 0, JSON.stringify(h.sb.requests.list.map(r => `${r.method} ${r.path}`)));
+    // Nothing but the follow loops' own polls of running executions (a loaded machine may hit one).
+    const isPoll = (r: { method: string; path: string }) => {
+      const id = /\/workflows\/executions\/([0-9a-f-]{36})$/.exec(r.path)?.[1];
+      return r.method === 'GET' && id !== undefined && api.services.tracker.isFollowing({ connection: h.connection, executionId: id });
+    };
+    const made = h.sb.requests.list.filter(r => !/\/oauth2\//.test(r.path) && !isPoll(r));
+    assert.deepEqual(made.map(r => `${r.method} ${r.path}`), []);
     const first = (await h.children(await h.node('asset-sync', 'v2')))[0];
     assert.equal(executionOf(first).id, fresh.id);
     await until(() => api.tree.view.selection.some(n => n.id === first.id), 'the new execution to be selected');

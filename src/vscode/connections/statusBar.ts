@@ -1,16 +1,17 @@
 // The status bar shows the active connection from start-up on (activation after start-up is cheap: no
 // client, request or sandbox until something needs one); a click switches. Nothing shows without a connection.
 import * as vscode from 'vscode';
+import { DisposableBase } from '../lifecycle';
 import { type ConnectionManager } from './manager';
 import { connectionSummary } from './model';
 
-export class ConnectionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cdfWorkflows.connection', vscode.StatusBarAlignment.Left, 50);
-  private readonly sub: vscode.Disposable;
+export class ConnectionStatusBar extends DisposableBase {
+  private readonly item = this.register(vscode.window.createStatusBarItem('cdfWorkflows.connection', vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly connections: ConnectionManager) {
+    super();
     this.item.name = 'CDF Connection';
-    this.sub = connections.onDidChange(() => this.update());
+    this.register(connections.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -31,10 +32,5 @@ export class ConnectionStatusBar implements vscode.Disposable {
     }
     this.item.command = 'cdfWorkflows.switchConnection';
     this.item.show();
-  }
-
-  dispose(): void {
-    this.sub.dispose();
-    this.item.dispose();
   }
 }

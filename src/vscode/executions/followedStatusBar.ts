@@ -1,20 +1,27 @@
 // While a run the user started is followed, the status bar says so with its elapsed time; a click shows
 // it in the tree. The elapsed time is redrawn on a slow timer from the state at hand: no request.
 import * as vscode from 'vscode';
+import { DisposableBase, toDisposable } from '../lifecycle';
 import { elapsed, formatDuration, statusLabel, versionLabel } from './format';
 import { type ExecutionTracker, type FollowedRun } from './tracker';
 
 export const FOLLOWED_REFRESH_MS = 5_000;
 
-export class FollowedRunsStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cdfWorkflows.followedRuns', vscode.StatusBarAlignment.Left, 49);
-  private readonly subscription: vscode.Disposable;
+export class FollowedRunsStatusBar extends DisposableBase {
+  private readonly item = this.register(vscode.window.createStatusBarItem('cdfWorkflows.followedRuns', vscode.StatusBarAlignment.Left, 49));
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly tracker: ExecutionTracker) {
+    super();
     this.item.name = 'CDF Workflows: Followed Runs';
     this.item.command = 'cdfWorkflows.showFollowedRun';
-    this.subscription = tracker.onDidChangeFollowedRuns(() => this.update());
+    this.registerAll(
+      tracker.onDidChangeFollowedRuns(() => this.update()),
+      toDisposable(() => {
+        if (this.timer) clearInterval(this.timer);
+        this.timer = undefined;
+      }),
+    );
     this.update();
   }
 
@@ -24,6 +31,7 @@ export class FollowedRunsStatusBar implements vscode.Disposable {
   }
 
   update(): void {
+    if (this.isDisposed) return;
     const runs = this.tracker.followedRuns;
     void vscode.commands.executeCommand('setContext', 'cdfWorkflows.followingRun', runs.length > 0);
     if (runs.length === 0) {
@@ -45,11 +53,6 @@ export class FollowedRunsStatusBar implements vscode.Disposable {
     this.timer ??= setInterval(() => this.update(), FOLLOWED_REFRESH_MS);
   }
 
-  dispose(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.subscription.dispose();
-    this.item.dispose();
-  }
 }
 
 /** "daily-asset-sync v2 · 12s". */

@@ -9,6 +9,7 @@ import { type Execution, type ExecutionDetailed } from '../../core/schemas/execu
 import { ExecutionWatcher } from '../../core/watch';
 import { config } from '../config';
 import { type ConnectionManager } from '../connections/manager';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 import { elapsed, formatDuration, statusLabel } from './format';
 
@@ -40,7 +41,7 @@ function keyOf(ref: ExecutionRef): string {
   return `${ref.connection}\u0000${ref.executionId}`;
 }
 
-export class ExecutionTracker implements vscode.Disposable {
+export class ExecutionTracker extends DisposableBase {
   private readonly watches = new Map<string, ConnectionWatch>();
   private readonly userFollowed = new Set<string>();
   /** The latest state of each run the user follows, by key (for the status bar and the tree's first expansion). */
@@ -49,21 +50,21 @@ export class ExecutionTracker implements vscode.Disposable {
   private readonly ended = new Map<string, { execution: ExecutionDetailed; at: number }>();
   /** Runs the user asked to cancel: their end is news, not an error. */
   private readonly cancelRequested = new Set<string>();
-  private readonly followedEmitter = new vscode.EventEmitter<void>();
+  private readonly followedEmitter = this.register(new vscode.EventEmitter<void>());
   /** The set of runs the user follows, or the state of one of them, changed. */
   readonly onDidChangeFollowedRuns = this.followedEmitter.event;
   private viewVisible = false;
-  private readonly emitter = new vscode.EventEmitter<ExecutionUpdate>();
+  private readonly emitter = this.register(new vscode.EventEmitter<ExecutionUpdate>());
   /** Every new state of a followed execution (the tree updates the one node; details documents refresh). */
   readonly onDidUpdate = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly connections: ConnectionManager,
     private readonly ui: () => UserInput,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.follow')) {
           for (const w of this.watches.values()) w.watcher.setIntervals({ minIntervalMs: config.followMinIntervalMs(), maxIntervalMs: config.followMaxIntervalMs() });
@@ -267,12 +268,10 @@ export class ExecutionTracker implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const w of this.watches.values()) w.watcher.dispose();
     this.watches.clear();
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
-    this.followedEmitter.dispose();
+    super.dispose();
   }
 }
 

@@ -1,10 +1,10 @@
-// The CDF Workflows view: connections at the root. Implements the TreeService other parts use, applies
-// live updates of followed executions to their one node, and keeps the status filter.
+// The CDF Workflows view: connections at the root. Refreshes and reveals for the rest of the extension,
+// applies live updates of followed executions to their one node, and keeps the status filter.
 import * as vscode from 'vscode';
 import { type ExecutionDetailed, type Execution } from '../../core/schemas/executions';
 import { type ExecutionRef, type ExecutionUpdate } from '../executions/tracker';
-import { type Services, type TreeService } from '../services';
-import { ScheduleDataCache, type TreeContext } from './context';
+import { DisposableBase } from '../lifecycle';
+import { ScheduleDataCache, type TreeContext, type TreeServices } from './context';
 import { ExecutionFilterState } from './executionFilter';
 import { LoadingNode, type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
@@ -16,13 +16,12 @@ import { WorkflowNode } from './nodes/workflowNode';
 /** How often labels with a live time (a running execution's elapsed time, "5 minutes ago") are redrawn. */
 export const LABEL_REFRESH_MS = 5_000;
 
-export class WorkflowsTree implements TreeService, vscode.Disposable {
+export class WorkflowsTree extends DisposableBase {
   readonly provider: WorkflowsTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
   readonly filter: ExecutionFilterState;
   private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
   /** Node ids the user collapsed (expanding removes them): their children are not on screen. */
   private readonly collapsed = new Set<string>();
   /** What each node's row said when last drawn, to redraw only rows whose text changed. */
@@ -31,17 +30,15 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
   /** Label redraws done by the timer (for tests and the benchmark). */
   labelRefreshes = 0;
 
-  constructor(private readonly services: Services) {
-    this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), (node, item) => this.drawn.set(node, rowText(item)));
-    this.filter = new ExecutionFilterState(services.context.workspaceState);
+  constructor(private readonly services: TreeServices) {
+    super();
+    this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), (node, item) => this.drawn.set(node, rowText(item))));
+    this.filter = this.register(new ExecutionFilterState(services.context.workspaceState));
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
-    this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true }));
     this.showFilter();
     services.tracker.setViewVisible(this.view.visible);
-    this.subscriptions.push(
-      this.provider,
-      this.view,
-      this.filter,
+    this.registerAll(
       this.view.onDidChangeVisibility(e => {
         services.tracker.setViewVisible(e.visible);
         if (e.visible) this.followVisibleRunning();
@@ -144,7 +141,14 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
     if (!node) return;
     // Expanded, its tasks turn green one by one; a run the user follows costs no extra read for it.
     if (options.expand) this.collapsed.delete(node.id);
-    await this.view.reveal(node, { select: true, focus: false, expand: options.expand ?? false });
+    const reveal = () => this.view.reveal(node, { select: true, focus: false, expand: options.expand ?? false });
+    try {
+      await reveal();
+    } catch {
+      // The view may still be redrawing the version the node was just put under: once more, a moment later.
+      await new Promise(r => setTimeout(r, 200));
+      await reveal();
+    }
   }
 
   private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<ExecutionNode | undefined> {
@@ -203,10 +207,6 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
         for (const v of w.loaded ?? []) if (v instanceof VersionNode && v.isLoaded) yield v;
       }
     }
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }
 
