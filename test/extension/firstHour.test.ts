@@ -119,7 +119,11 @@ describe('the first hour', function () {
       assert.equal(description(release), 'Not started · transformation · after wait');
       assert.equal(iconOf(release), 'circle-large-outline');
       assert.equal((release.getTreeItem().iconPath as vscode.ThemeIcon).color?.id, 'disabledForeground');
-      assert.equal(release.getTreeItem().contextValue, 'taskNotStarted', 'no actions on a task that has no execution yet');
+      assert.equal(release.getTreeItem().contextValue, 'taskNotStarted', 'no task actions on a task that has no execution yet');
+      // Its menu still shows the execution's details.
+      await vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', release);
+      assert.deepEqual(errors(), []);
+      assert.match((vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri?.path ?? '', new RegExp(`/executions/${e.id}/`));
       assert.match(tooltipOf(release), /Waits for `wait`/);
       await (await h.client()).executions.cancel(e.id);
     });
@@ -363,7 +367,6 @@ describe('the first hour', function () {
         { input: '15 6 * * *' },
         { pick: /^\$\(check\) Use / },
         { pick: /^No input/ },
-        { ask: 'Use It Anyway' },
         { pick: 'Enter a client id and secret...' },
         { input: BOT.clientId },
         { input: 'typo-secret' },
@@ -396,7 +399,7 @@ describe('the first hour', function () {
 
     it('takes a time zone IANA knows by another name, typed in the list', async () => {
       const h = harness();
-      h.ui.script({ pick: /^v1 · / }, { pick: 'Native schedule trigger' }, { pick: 'US/Eastern' }, { input: '0 7 * * *' }, { pick: /^\$\(check\) Use / }, { pick: /^No input/ }, { ask: 'Use It Anyway' }, { pick: /^Client credentials of connection/ }, { input: 'report-eastern' }, { pick: /Deploy/ });
+      h.ui.script({ pick: /^v1 · / }, { pick: 'Native schedule trigger' }, { pick: 'US/Eastern' }, { input: '0 7 * * *' }, { pick: /^\$\(check\) Use / }, { pick: /^No input/ }, { pick: /^Client credentials of connection/ }, { input: 'report-eastern' }, { pick: /Deploy/ });
       await schedule(await h.node('report'));
       assert.deepEqual(errors(), []);
       const [t] = (await (await h.client()).triggers.list()).items.filter(x => x.externalId === 'report-eastern');
@@ -413,7 +416,6 @@ describe('the first hour', function () {
         { input: '0 5 * * *' },
         { pick: /^\$\(check\) Use / },
         { pick: /^No input/ },
-        { ask: 'Use It Anyway' },
         { pick: /^Client credentials of connection/ },
         { input: 'report-retry' },
         { pick: /Deploy/ },

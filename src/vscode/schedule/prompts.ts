@@ -7,7 +7,7 @@ import { checkExternalId, checkScheduleName, checkTriggerCredentials, defaultSch
 import { type WorkflowVersion } from '../../core/schemas/workflows';
 import { type TimeFormatter } from '../../core/time/format';
 import { describeError } from '../boundary';
-import { versionTitle } from '../executions/format';
+import { versionLabel, versionTitle } from '../executions/format';
 import { ADD_MISSING_KEYS, describeAddedKeys, insertMissingKeys } from '../run/missingKeys';
 import { describeMissing } from '../run/target';
 import { GoBackError, type PickItem, type StepInfo, type UserInput } from '../ui';
@@ -235,24 +235,25 @@ const inputStep: Step = {
         await ui.ask('error', e.message, {});
         continue;
       }
+      // A file that lacks keys: say so, defaulting to adding them. No input or the kept one: the pick
+      // already said what it lacks, and the review's Enter lands on that warning.
       const missing = missingOf(c.version, input);
-      if (missing.length > 0) {
-        const file = input.kind === 'file' ? input : undefined;
-        const where = file ? file.name : input.kind === 'none' ? 'No input' : 'The current input';
-        const version = c.version ? `${c.workflowExternalId ?? ''} ${versionTitle(c.version.version, c.version.workflowDefinition.tasks.length)}` : 'The version';
+      const file = input.kind === 'file' ? input : undefined;
+      if (missing.length > 0 && file?.uri) {
+        const version = `${c.workflowExternalId ?? ''} ${versionLabel(c.version?.version)}`.trim();
         const USE = 'Use It Anyway';
         const answer = await ui.ask(
           'warning',
-          `${where} lacks ${missing.length === 1 ? 'a key' : `${missing.length} keys`} that ${version} reads: ${missing.map((m) => `${m.path} (task ${m.taskExternalId})`).join(', ')}.`,
+          `${file.name} lacks ${missing.length === 1 ? 'a key' : `${missing.length} keys`} that ${version} reads: ${missing.map((m) => `${m.path} (task ${m.taskExternalId})`).join(', ')}.`,
           {
             modal: true,
-            detail: `Scheduled runs would give those tasks no value.${file?.uri ? ` ${ADD_MISSING_KEYS} puts them into ${file.name} with null for you to fill, then asks for the input again.` : ' Choose another input, or use it anyway.'}`,
+            detail: `Scheduled runs would give those tasks no value. ${ADD_MISSING_KEYS} puts them into ${file.name} with null for you to fill, then asks for the input again.`,
             cancel: 'Choose Another Input',
           },
-          ...(file?.uri ? [ADD_MISSING_KEYS] : []),
+          ADD_MISSING_KEYS,
           USE,
         );
-        if (answer === ADD_MISSING_KEYS && file?.uri) {
+        if (answer === ADD_MISSING_KEYS) {
           const result = await insertMissingKeys(file.uri, missing);
           void ui.ask('info', `${describeAddedKeys(result, file.name)} Then choose the file again.`, {});
           continue;

@@ -113,7 +113,7 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
     const replaced = plan.replacing.length > 0 ? `Replace schedule "${s.name}"` : `Create schedule "${s.name}"`;
     info(`$(calendar) ${replaced}`, `${preview.description} · ${s.cronExpression} · runs ${target}`);
     info('$(clock) Next run', preview.fireTimes[0]);
-    info(`$(key) Session for client id ${credentials.clientId}`, 'Its nonce authorizes the schedule; the secret goes to CDF only for it and as function secrets.');
+    info(`$(key) Session for client id ${credentials.clientId}`, 'Authorizes the schedule; the secret reaches CDF only here and as function secrets.');
   }
   info(input === undefined ? '$(json) No input' : `$(json) Input: ${Object.keys(input).length} key${Object.keys(input).length === 1 ? '' : 's'}`, input === undefined ? undefined : truncate(JSON.stringify(input), 200));
   const missing = missingReferences(c.version, c.input);

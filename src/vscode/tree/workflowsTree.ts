@@ -44,7 +44,10 @@ export class WorkflowsTree extends DisposableBase {
         if (e.visible) this.followVisibleRunning();
         this.scheduleLabels();
       }),
-      this.view.onDidCollapseElement(e => this.collapsed.add(e.element.id)),
+      this.view.onDidCollapseElement(e => {
+        this.collapsed.add(e.element.id);
+        if (e.element instanceof ExecutionNode) e.element.expandOnShow = false;
+      }),
       this.view.onDidExpandElement(e => this.collapsed.delete(e.element.id)),
       services.connections.onDidChange(() => this.refresh()),
       services.tracker.onDidUpdate(u => this.apply(u)),
@@ -137,7 +140,7 @@ export class WorkflowsTree extends DisposableBase {
    * were never loaded either).
    */
   async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, options: { expand?: boolean } = {}): Promise<void> {
-    const node = await this.placeExecution(ref, execution);
+    const node = await this.placeExecution(ref, execution, options.expand ?? false);
     if (!node) return;
     // Expanded, its tasks turn green one by one; a run the user follows costs no extra read for it.
     if (options.expand) this.collapsed.delete(node.id);
@@ -151,7 +154,7 @@ export class WorkflowsTree extends DisposableBase {
     }
   }
 
-  private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<ExecutionNode | undefined> {
+  private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, expand: boolean): Promise<ExecutionNode | undefined> {
     const root = this.connectionNode(ref.connection);
     if (!root) return undefined;
     const findWorkflow = async () =>
@@ -175,7 +178,7 @@ export class WorkflowsTree extends DisposableBase {
       version = await findVersion();
       this.provider.changed(wf);
     }
-    return version?.showFirst(execution);
+    return version?.showFirst(execution, expand);
   }
 
   /** A newer state of an execution: only its node (and its tasks) re-render. */

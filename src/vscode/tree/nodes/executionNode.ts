@@ -28,6 +28,11 @@ export function executionContextValue(status: string): string {
 export class ExecutionNode extends LoadingNode {
   private state: Execution | ExecutionDetailed;
   private detailedState: ExecutionDetailed | undefined;
+  /**
+   * Drawn expanded (a run the user just started): the item itself says so, so a redraw while its tasks
+   * load does not fold it again. Collapsing it by hand ends that.
+   */
+  expandOnShow = false;
 
   constructor(override readonly parent: VersionNode, execution: Execution | ExecutionDetailed) {
     super(parent, parent.ctx.changes);
@@ -63,7 +68,7 @@ export class ExecutionNode extends LoadingNode {
 
   getTreeItem(): vscode.TreeItem {
     const e = this.state;
-    const item = new vscode.TreeItem(statusLabel(e.status), vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(statusLabel(e.status), this.expandOnShow ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const started = e.startTime ?? e.createdTime;
     const took = elapsed(e.startTime, e.endTime);

@@ -113,7 +113,7 @@ export class TaskNode extends TreeNode {
 
 /**
  * A task of the version that a running execution has not started yet: greyed, with what it waits for.
- * Not a CDF task execution (it has no id), so it offers no actions.
+ * Not a CDF task execution (it has no id): its menu offers what is about the execution.
  */
 export class NotStartedTaskNode extends TreeNode {
   constructor(
@@ -126,6 +126,11 @@ export class NotStartedTaskNode extends TreeNode {
 
   get id(): string {
     return `${this.parent.id}/pending/${this.definition.externalId}`;
+  }
+
+  /** The execution it belongs to (its menu's Show Execution Details takes it). */
+  get ref(): ExecutionRef {
+    return this.parent.ref;
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -116,7 +116,7 @@ export class VersionNode extends PagedNode<Execution> {
    * Shows an execution first among the loaded ones without a request (a new run); loads page one first
    * if this version was never expanded. Returns its node.
    */
-  async showFirst(execution: Execution | ExecutionDetailed): Promise<ExecutionNode> {
+  async showFirst(execution: Execution | ExecutionDetailed, expand = false): Promise<ExecutionNode> {
     if (!this.isLoaded) {
       const children = await this.getChildren();
       const failure = children.find((c): c is ErrorNode => c instanceof ErrorNode)?.error;
@@ -125,8 +125,11 @@ export class VersionNode extends PagedNode<Execution> {
     const node = this.nodes.get(execution.id);
     this.putFirst(execution, e => e.id === execution.id);
     if (node) node.update(execution, false);
+    const placed = this.toNode(execution) as ExecutionNode;
+    // Set before the version redraws, so the row is drawn expanded from the start.
+    if (expand) placed.expandOnShow = true;
     this.changes.changed(this);
-    return this.toNode(execution) as ExecutionNode;
+    return placed;
   }
 
   /** Keeps a newer state of a loaded execution for the next render (its node knows already). */
