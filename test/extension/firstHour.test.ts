@@ -75,7 +75,7 @@ describe('the first hour', function () {
     await api.services.context.secrets.delete(`cdfWorkflows.scheduleCredentials/${BOT.clientId}/clientSecret`);
     const pairs = api.services.context.globalState.get<{ clientId: string }[]>('cdfWorkflows.schedule.credentials') ?? [];
     await api.services.context.globalState.update('cdfWorkflows.schedule.credentials', pairs.filter(p => p.clientId !== BOT.clientId));
-    assertNoSecrets(api, [BOT.clientSecret, 'not-the-secret', 'still-wrong', 'typo-secret']);
+    assertNoSecrets(api, [BOT.clientSecret, 'not-the-secret', 'still-wrong', 'typo-secret', 'a-new-wrong-secret']);
   });
 
   describe('the tree', () => {
@@ -291,6 +291,22 @@ describe('the first hour', function () {
       assert.equal(activeConnection(), 'Typo');
       assert.match(infos().join('\n'), /Connection "Typo" added and made active\. Signed in to project/);
       await h.api.services.connections.setActive(activeBefore ?? h.connection);
+    });
+
+    it('tests the sign-in when an edit finishes: the stored secret when none is typed, a new one before it replaces the old', async () => {
+      const h = harness();
+      const keep = [{ input: 'Typo' }, { pick: 'Another base URL' }, { input: h.sb.baseUrl }, { input: h.sb.project }, { pick: 'Client credentials' }, { pick: 'Token URL' }, { input: h.sb.tokenUrl }, { input: BOT.clientId }];
+      h.ui.script(...keep, { input: '' }, { input: '' });
+      await vscode.commands.executeCommand('cdfWorkflows.editConnection', 'Typo');
+      h.ui.assertAllUsed();
+      assert.deepEqual(h.ui.messages.filter(m => m.modal), [], 'the stored secret signs in: no question');
+
+      h.ui.reset();
+      h.ui.script(...keep, { input: 'a-new-wrong-secret' }, { input: '' }, { ask: 'Cancel' });
+      await vscode.commands.executeCommand('cdfWorkflows.editConnection', 'Typo');
+      h.ui.assertAllUsed();
+      assert.match(h.ui.messages.find(m => m.modal)?.message ?? '', /^"Typo" cannot sign in: /);
+      assert.equal(await h.api.services.context.secrets.get('cdfWorkflows.connection/Typo/clientSecret'), BOT.clientSecret, 'the working secret was kept');
     });
 
     it('saves anyway without making it active, or saves nothing on Cancel', async () => {

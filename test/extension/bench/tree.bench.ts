@@ -117,6 +117,21 @@ describe('extension benchmark: tree and following', function () {
     report('following 20 running executions: other requests', h.count() - reads, 'requests', 0);
   });
 
+  it('live labels of running executions on screen', async () => {
+    const h = harness();
+    const version = await h.node('approval', 'v1');
+    const nodes = await h.children(version);
+    // On screen: VS Code draws the rows of the expanded version.
+    await h.api.tree.view.reveal(nodes[0] as never, { select: false, focus: false, expand: false });
+    await sleep(1100);
+    h.sb.requests.reset();
+    const redrawn = h.api.tree.redrawLiveLabels();
+    await sleep(500); // VS Code asks for what the redraw changed
+    console.log(`  bench: (${redrawn} rows redrawn on one tick of the label timer)`);
+    report('requests made by redrawing the elapsed times of 20 running executions', h.count(), 'requests', 0);
+    assert.ok(redrawn > 0, 'the running rows were redrawn');
+  });
+
   it('view hidden, nothing followed', async () => {
     const h = harness();
     await vscode.commands.executeCommand('workbench.view.explorer');
