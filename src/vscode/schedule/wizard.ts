@@ -9,11 +9,11 @@ import { checkCredentialsStep, type DeployDeps, FunctionRouteDeployment, journal
 import { type TimeFormatter } from '../../core/time/format';
 import { describeError } from '../boundary';
 import { config } from '../config';
-import { ConnectionSecrets } from '../connections/secrets';
 import { timeFormat, versionLabel } from '../executions/format';
 import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions, WizardStepError } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
+import { configHashKey } from './configHashKey';
 import { ScheduleCredentialStore } from './credentialStore';
 import { readScheduleInput } from './input';
 import { GlobalStateJournalStore } from './journalStore';
@@ -34,7 +34,6 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
   const log = services.log;
   const { connection, client } = await services.connections.client(start.connection);
   const pairs = new ScheduleCredentialStore(services.context.globalState, services.context.secrets);
-  const connectionSecrets = new ConnectionSecrets(services.context.secrets);
   const journals = new GlobalStateJournalStore(services.context.globalState);
   const time = timeFormat();
 
@@ -73,8 +72,9 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
     }),
     reviewStep({
       deployDeps,
-      credentials: (c) => resolveCredentials(c, { connectionSecrets, pairs }),
+      credentials: (c) => resolveCredentials(c, { connectionSecret: (name) => services.connections.clientSecret(name), pairs }),
       extensionVersion: services.version,
+      configHashKey: () => configHashKey(services.context.secrets),
       readyTimeoutMs: config.functionDeployTimeoutMs(),
       time,
     }),
