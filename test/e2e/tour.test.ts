@@ -76,6 +76,9 @@ describe('tour of the demo seed', function () {
     await page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText(/Tasks/).first().waitFor({ timeout: 30_000 });
     await page.mouse.move(1200, 700);
     await shot(w, 'tree-run-details');
+    // Further down the rendered details: every task with its status, times, input and output.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+    await preview.getByRole('heading', { name: /^Tasks \(4 of 4 defined\)/ }).scrollIntoViewIfNeeded();
     await shot(w, 'execution-details');
 
     // A failed run of the same version: the task its reason names is the red one, the task after it was

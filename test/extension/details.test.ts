@@ -87,6 +87,7 @@ describe('details documents', function () {
     assert.match(text, /\| Workflow \| `report` \|/);
     assert.match(text, /\| Version \| `1` \|/);
     assert.match(text, /\| Duration \| \d+s \|/);
+    assert.match(text, /\| Started by \| run from VS Code \|/);
     assert.match(text, new RegExp(`\\| Execution id \\| \`${e.id}\` \\|`));
     assert.match(text, /## Input\n\n```json\n\{\n {2}"assetExternalId": "pump-station-01",/);
     assert.match(text, /\| `source` \| vscode-test \|/);
