@@ -20,6 +20,17 @@ async function answer(w: Workbench, expect: RegExp, text: string | undefined): P
   );
   const input = w.page.locator('.quick-input-widget .quick-input-box input').first();
   if (text !== undefined) await input.fill(text);
+  // A pick list filters as it is typed: Enter must not accept the row that was first before the filter ran.
+  if (text) {
+    await w.page.waitForFunction(
+      (typed) => {
+        const rows = Array.from(document.querySelectorAll<HTMLElement>('.quick-input-widget .quick-input-list .monaco-list-row')).filter(r => r.offsetParent !== null);
+        return rows.length === 0 || rows[0].innerText.toLowerCase().includes(typed.toLowerCase());
+      },
+      text,
+      { timeout: 30_000 },
+    );
+  }
   await w.page.keyboard.press('Enter');
 }
 

@@ -2,7 +2,7 @@
 // review) over one context, then the deploy steps of the chosen route under one progress notification
 // with cancellation. Started from the palette, a workflow or version node, a JSON file, or a schedule
 // node (Edit).
-import { AuthError, CancelledError, CdfApiError, InputError } from '../../core/errors';
+import { AuthError, CancelledError, CdfApiError, ClientClosedError, InputError } from '../../core/errors';
 import { type Logger } from '../../core/log';
 import { nextFireTimes } from '../../core/schedule/cron';
 import { checkCredentialsStep, type DeployDeps, FunctionRouteDeployment, journalKey, NativeRouteDeployment, ProjectJournal } from '../../core/schedule/deploy';
@@ -118,6 +118,8 @@ function reopenIndex(error: unknown, reviewIndex: number): number {
  */
 async function offerReopen(services: Services, error: unknown, reviewIndex: number): Promise<number | undefined> {
   if (!(error instanceof WizardStepError)) return undefined;
+  // The connection itself is gone: reopening could only fail again, so the error is reported as it is.
+  if (error.cause instanceof ClientClosedError) return undefined;
   const message = describeError(error).message;
   services.log.error(`${WIZARD_TITLE}: ${message}`);
   const at = reopenIndex(error, reviewIndex);
