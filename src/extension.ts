@@ -16,6 +16,8 @@ import { scheduleCommands } from './vscode/schedule/commands';
 import { treeCommands } from './vscode/tree/commands';
 import { runCommands } from './vscode/run/commands';
 import { WorkflowsTree } from './vscode/tree/workflowsTree';
+import { workflowViewCommands } from './vscode/workflowView/commands';
+import { WorkflowViews } from './vscode/workflowView/views';
 import { CancelledError } from './core/errors';
 import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 
@@ -23,6 +25,7 @@ import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 export interface CdfWorkflowsApi {
   readonly services: Services;
   readonly tree: WorkflowsTree;
+  readonly workflowViews: WorkflowViews;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -42,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const sandbox = new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log);
   const connections = new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui: currentUi, sandbox });
   const tracker = new ExecutionTracker(connections, currentUi, log);
-  const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never };
+  const workflowViews = new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log });
+  const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never, workflowViews };
   const tree = new WorkflowsTree(services);
   services.tree = tree;
 
@@ -60,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     connections,
     tracker,
     tree,
+    workflowViews,
     new ConnectionStatusBar(connections),
     ...registerCommands(
       {
@@ -69,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
         ...executionCommands(services),
         ...runCommands(services),
         ...scheduleCommands(services),
+        ...workflowViewCommands(services, workflowViews),
       },
       { log, ui: currentUi },
     ),
@@ -78,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   return {
     services,
     tree,
+    workflowViews,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

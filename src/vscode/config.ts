@@ -41,6 +41,8 @@ export const config = {
   followNotify: (): 'always' | 'failures' | 'never' => cfg().get<'always' | 'failures' | 'never'>('follow.notify', 'always'),
   requestTimeoutMs: (): number => clamp(cfg().get<number>('requestTimeoutSeconds', 60), 5, 600) * 1000,
   triggerFunctionExternalId: (): string => cfg().get<string>('schedule.functionExternalId', 'workflow-trigger') || 'workflow-trigger',
+  /** What clicking an execution opens: the workflow view's graph, or the details as text. */
+  executionsOpenIn: (): 'graph' | 'text' => (cfg().get<string>('executions.openIn', 'graph') === 'text' ? 'text' : 'graph'),
   functionDeployTimeoutMs: (): number => clamp(cfg().get<number>('schedule.deployTimeoutMinutes', 15), 1, 60) * 60_000,
 
   async setConnections(list: ConnectionSettings[]): Promise<void> {

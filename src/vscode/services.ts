@@ -5,6 +5,7 @@ import { type SandboxHost } from './connections/sandboxHost';
 import { type ExecutionTracker, type ExecutionRef } from './executions/tracker';
 import { type ExecutionDetailed, type Execution } from '../core/schemas/executions';
 import { type UserInput } from './ui';
+import { type WorkflowViews } from './workflowView/views';
 
 /** What other parts ask of the workflows tree. */
 export interface TreeService {
@@ -24,4 +25,6 @@ export interface Services {
   readonly sandbox: SandboxHost;
   readonly tracker: ExecutionTracker;
   tree: TreeService;
+  /** The workflow views (graph and timeline of executions, versions and definition files). */
+  readonly workflowViews: WorkflowViews;
 }

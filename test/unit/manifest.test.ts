@@ -19,8 +19,13 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates only on its view or a command, never on every start-up', () => {
-    assert.deepEqual(manifest.activationEvents, ['onView:cdfWorkflows.explorer']);
+  it('activates only on its view, a command or a workflow view restored after a reload, never on every start-up', () => {
+    assert.deepEqual(manifest.activationEvents, ['onView:cdfWorkflows.explorer', 'onWebviewPanel:cdfWorkflows.workflowView']);
+  });
+
+  it('ships the workflow view with its own bundle, stylesheet and icon font, and nothing else of dist/webview', () => {
+    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+    assert.deepEqual(ignore.filter((l) => l.startsWith('!dist/webview/')).sort(), ['!dist/webview/codicon.woff2', '!dist/webview/workflowView.css', '!dist/webview/workflowView.js']);
   });
 
   it('gives every command the CDF Workflows category and an icon', () => {

@@ -3,12 +3,24 @@
 // tasks are placed first and the group becomes one large node of the scope around it. Inside a scope,
 // each set of connected tasks is laid out by dagre and the sets are packed in rows, so a fan-out of 500
 // independent tasks becomes a grid rather than one column 500 tasks tall (and costs no crossing search).
-import type * as Dagre from '@dagrejs/dagre' with { 'resolution-mode': 'import' };
 import { type GraphNode, type WorkflowGraph } from './model';
 
-// dagre ships ES module types; its CommonJS build (what require() and esbuild's bundles load) has the same API.
+/** The part of dagre's API used here (its types are ES-module only; its CommonJS build has the same API). */
+interface DagreGraph {
+  setGraph(label: Record<string, unknown>): DagreGraph;
+  graph(): { width?: number; height?: number };
+  setDefaultEdgeLabel(label: () => object): DagreGraph;
+  setNode(id: string, label: { width: number; height: number }): DagreGraph;
+  setEdge(from: string, to: string): DagreGraph;
+  node(id: string): { x: number; y: number; width: number; height: number };
+  edge(from: string, to: string): { points?: { x: number; y: number }[] };
+}
+interface Dagre {
+  graphlib: { Graph: new () => DagreGraph };
+  layout(graph: DagreGraph): void;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dagre = require('@dagrejs/dagre') as typeof Dagre;
+const dagre = require('@dagrejs/dagre') as Dagre;
 
 export interface LayoutSizes {
   readonly nodeWidth: number;
@@ -130,7 +142,7 @@ function components(ids: readonly string[], edges: readonly { from: string; to: 
 
 function placeScope(ids: readonly string[], edges: readonly { from: string; to: string }[], size: ReadonlyMap<string, { width: number; height: number }>, sizes: LayoutSizes): ScopeLayout {
   const parts = components(ids, edges).map((set) => placeComponent(set, edges, size, sizes));
-  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 1) return parts[0];
   // Shelf packing: rows of components, each row as wide as a roughly square (4:3) layout allows.
   const area = parts.reduce((a, p) => a + (p.width + sizes.nodeGap) * (p.height + sizes.nodeGap), 0);
   const widest = parts.reduce((a, p) => Math.max(a, p.width), 0);
@@ -157,8 +169,8 @@ function placeScope(ids: readonly string[], edges: readonly { from: string; to: 
 
 function placeComponent(set: readonly string[], allEdges: readonly { from: string; to: string }[], size: ReadonlyMap<string, { width: number; height: number }>, sizes: LayoutSizes): ScopeLayout {
   if (set.length === 1) {
-    const s = size.get(set[0]!)!;
-    return { boxes: new Map([[set[0]!, { x: 0, y: 0, ...s }]]), edges: [], width: s.width, height: s.height };
+    const s = size.get(set[0])!;
+    return { boxes: new Map([[set[0], { x: 0, y: 0, ...s }]]), edges: [], width: s.width, height: s.height };
   }
   const members = new Set(set);
   const g = new dagre.graphlib.Graph();
@@ -170,10 +182,10 @@ function placeComponent(set: readonly string[], allEdges: readonly { from: strin
   dagre.layout(g);
   const boxes = new Map<string, Box>();
   for (const id of set) {
-    const n = g.node(id) as { x: number; y: number; width: number; height: number };
+    const n = g.node(id);
     boxes.set(id, { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height });
   }
-  const placedEdges = edges.map((e) => ({ from: e.from, to: e.to, points: ((g.edge(e.from, e.to) as { points?: { x: number; y: number }[] }).points ?? []).map((p) => ({ x: p.x, y: p.y })) }));
-  const graphLabel = g.graph() as { width?: number; height?: number };
+  const placedEdges = edges.map((e) => ({ from: e.from, to: e.to, points: (g.edge(e.from, e.to).points ?? []).map((p) => ({ x: p.x, y: p.y })) }));
+  const graphLabel = g.graph();
   return { boxes, edges: placedEdges, width: graphLabel.width ?? 0, height: graphLabel.height ?? 0 };
 }

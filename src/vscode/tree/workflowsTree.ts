@@ -25,7 +25,7 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
     this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()));
     this.filter = new ExecutionFilterState(services.context.workspaceState);
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
-    this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true });
     this.view.description = this.filter.description;
     services.tracker.setViewVisible(this.view.visible);
     this.subscriptions.push(

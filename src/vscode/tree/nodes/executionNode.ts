@@ -73,6 +73,8 @@ export class ExecutionNode extends LoadingNode {
     item.iconPath = statusIcon(e.status);
     item.tooltip = executionTooltip(e);
     item.contextValue = executionContextValue(e.status);
+    // The graph or the text, as cdfWorkflows.executions.openIn says.
+    item.command = { command: 'cdfWorkflows.openExecution', title: 'Open Execution', arguments: [this.ref] };
     return item;
   }
 

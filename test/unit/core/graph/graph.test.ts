@@ -160,7 +160,7 @@ describe('graph model', () => {
     });
 
     it('builds from the example execution of the reference (parsed by the client schema)', () => {
-      const file = path.join(__dirname, '../../../../../test/fixtures/cdf-api/workflow-execution-detailed.response.json');
+      const file = path.join(__dirname, '../../../../../test/fixtures/graph-execution-detailed.json');
       const e = executionDetailed.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
       const g = graphOfExecution(e);
       assert.equal(g.nodes.filter((n) => n.parent === undefined).length, e.workflowDefinition.tasks.length);
@@ -215,9 +215,9 @@ describe('graph model', () => {
       const g = graphOfExecution(e);
       const t = timelineOf(g, T0 + 12_000);
       assert.deepEqual(t.rows.map((r) => r.id), ['a', 'b', 'c', 'd', 'e']);
-      assert.equal(t.rows[3]!.end, T0 + 12_000);
-      assert.equal(t.rows[3]!.running, true);
-      assert.equal(t.rows[4]!.start, undefined);
+      assert.equal(t.rows[3].end, T0 + 12_000);
+      assert.equal(t.rows[3].running, true);
+      assert.equal(t.rows[4].start, undefined);
       assert.equal(t.slowest, 'c');
       assert.deepEqual(t.criticalPath, ['a', 'c', 'd']);
       assert.equal(t.start, T0);
@@ -246,7 +246,7 @@ describe('graph model', () => {
       const g = graphOfDefinition({ tasks: [task('a'), task('b', 'function', { after: ['a'] }), task('c', 'function', { after: ['b'] })] });
       const l = layoutGraph(g, new Set());
       const [a, b, c] = ['a', 'b', 'c'].map((id) => l.boxes.get(id)!);
-      assert.ok(a!.x + a!.width <= b!.x && b!.x + b!.width <= c!.x);
+      assert.ok(a.x + a.width <= b.x && b.x + b.width <= c.x);
       assert.equal(l.edges.length, 2);
       assert.ok(l.edges.every((e) => e.points.length >= 2));
     });
@@ -260,7 +260,7 @@ describe('graph model', () => {
       const kids = g.nodes.filter((n) => n.parent === 'fan').map((n) => expanded.boxes.get(n.id)!);
       assert.equal(kids.length, 40);
       for (const k of kids) assert.ok(k.x >= fan.x && k.y >= fan.y && k.x + k.width <= fan.x + fan.width + 0.5 && k.y + k.height <= fan.y + fan.height + 0.5, 'a task outside its group');
-      for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) assert.ok(!overlaps(kids[i]!, kids[j]!), `tasks ${i} and ${j} overlap`);
+      for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) assert.ok(!overlaps(kids[i], kids[j]), `tasks ${i} and ${j} overlap`);
       assert.ok(!overlaps(expanded.boxes.get('plan')!, fan) && !overlaps(expanded.boxes.get('report')!, fan));
     });
 
