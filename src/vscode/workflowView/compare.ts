@@ -32,7 +32,7 @@ export class ComparisonDocuments implements vscode.TextDocumentContentProvider, 
       const started = e.startTime ?? e.createdTime;
       const header = [
         `// ${which}: ${e.workflowExternalId}@${e.version ?? '?'} execution ${e.id}, started ${new Date(started).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${connection})`,
-        `// ${summary}`,
+        ...summary.replace(/\.$/, '').split('; ').map((part) => `// ${part}`),
       ];
       const uri = vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${n}/${which}/${e.workflowExternalId}@${e.version ?? '-'}-${e.id.slice(0, 8)}.jsonc` });
       this.contents.set(uri.toString(), `${header.join('\n')}\n${JSON.stringify(normaliseExecution(e), null, 2)}\n`);

@@ -50,4 +50,6 @@ export const UI_ICONS = {
   warningMark: 'warning',
   errorMark: 'error',
   critical: 'flame',
+  expandAll: 'expand-all',
+  collapseAll: 'collapse-all',
 } as const;

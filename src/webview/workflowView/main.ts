@@ -90,6 +90,8 @@ class App {
       h(
         'div',
         { class: 'zoom-buttons' },
+        button(UI_ICONS.expandAll, 'Open All Groups', () => this.graphView.setAllGroups(true), { iconOnly: true }),
+        button(UI_ICONS.collapseAll, 'Close All Groups', () => this.graphView.setAllGroups(false), { iconOnly: true }),
         button(UI_ICONS.zoomOut, 'Zoom Out', () => this.graphView.zoomBy(0.8), { iconOnly: true }),
         button(UI_ICONS.zoomIn, 'Zoom In', () => this.graphView.zoomBy(1.25), { iconOnly: true }),
         button(UI_ICONS.fit, 'Fit to View', () => this.graphView.fit(), { iconOnly: true }),

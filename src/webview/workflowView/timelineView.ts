@@ -37,7 +37,7 @@ export class TimelineView {
     const axis = h('div', { class: 'tl-axis', 'aria-hidden': 'true' });
     const step = niceStep(span);
     for (let at = 0; at <= span; at += step) {
-      const tick = h('span', { class: 'tl-tick' }, formatDuration(at) || '0 s');
+      const tick = h('span', { class: 'tl-tick' }, at === 0 ? '0' : formatDuration(at));
       tick.style.left = `${(at / span) * 100}%`;
       axis.append(tick);
     }

@@ -1,0 +1,160 @@
+// Benchmark of the workflow view inside the webview (npm run bench:view; part of npm run bench), in the
+// workbench in Chromium, on a 500-task execution (a dynamic fan-out; the sandbox's task limit raised): the
+// app's own performance measures, read from its frame, against the budgets of the issue:
+//   layout and first paint <= 250 ms (collapsed group as it opens, and with all 500 tasks drawn);
+//   a status update <= 16 ms of webview work (the message handled, the classes changed, styles recalculated);
+//   opening the view adds no request beyond the one execution read (the sandbox's request log).
+import * as assert from 'node:assert/strict';
+import { ClientCredentialsTokenSource } from '../../src/core/auth/clientCredentials';
+import { type CdfClient, createCdfClient } from '../../src/core/client';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { sandboxConnectionSettings, useWorkbench, type Workbench } from './workbench';
+import { viewMeasures, workflowViewFrame } from './workflowViewFrame';
+
+const TASKS = 500;
+const BATCHES = 5;
+const BUDGET_FIRST_PAINT_MS = 250;
+const BUDGET_UPDATE_MS = 16;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+describe('workflow view benchmark', function () {
+  this.timeout(600_000);
+  let sb: Sandbox | undefined;
+  let client: CdfClient | undefined;
+  const settings: Record<string, unknown> = {};
+  const lines: string[] = [];
+  let over = false;
+
+  const report = (label: string, value: number, budget?: number, unit = 'ms') => {
+    const bad = budget !== undefined && value > budget;
+    if (bad) over = true;
+    lines.push(`  ${label}: ${unit === 'ms' ? ms(value) : `${value} ${unit}`}${budget !== undefined ? ` (budget ${budget}${unit === 'ms' ? ' ms' : ''})${bad ? ': OVER BUDGET' : ''}` : ''}`);
+  };
+
+  before(async () => {
+    sb = await startSandbox({ quiet: true, limits: { tasksPerExecution: 1000 } });
+    // CDF lets a dynamic task generate at most 100 tasks: five of them fan out to 500.
+    const item = (i: number) => ({ externalId: `item-${String(i).padStart(3, '0')}`, type: 'function', parameters: { function: { externalId: 'fn-item', data: { i } } } });
+    sb.stubFunction('fn-plan-fanout', {
+      durationMs: 500,
+      response: Object.fromEntries(Array.from({ length: BATCHES }, (_, b) => [`batch${b + 1}`, Array.from({ length: TASKS / BATCHES }, (_, i) => item(b * (TASKS / BATCHES) + i))])),
+    });
+    // Items end over about 12 s, so a followed run changes a few dozen tasks per poll.
+    sb.stubFunction('fn-item', (data) => ({ durationMs: 1500 + (((data as { i?: number }).i ?? 0) % 24) * 500, response: { ok: true } }));
+    sb.stubFunction('fn-report-fanout', { durationMs: 300, response: {} });
+    sb.upsertWorkflow({ externalId: 'fanout' }, [
+      {
+        version: '1',
+        workflowDefinition: {
+          tasks: [
+            { externalId: 'plan', type: 'function', parameters: { function: { externalId: 'fn-plan-fanout' } } },
+            ...Array.from({ length: BATCHES }, (_, b) => ({ externalId: `batch-${b + 1}`, type: 'dynamic', parameters: { dynamic: { tasks: `\${plan.output.response.batch${b + 1}}` } }, dependsOn: [{ externalId: 'plan' }] })),
+            { externalId: 'report', type: 'function', parameters: { function: { externalId: 'fn-report-fanout' } }, dependsOn: Array.from({ length: BATCHES }, (_, b) => ({ externalId: `batch-${b + 1}` })) },
+          ],
+        },
+      },
+    ]);
+    const tokenSource = new ClientCredentialsTokenSource({ tokenUrl: sb.tokenUrl, clientId: sb.clientId, clientSecret: sb.clientSecret, baseUrl: sb.baseUrl });
+    client = createCdfClient({ baseUrl: sb.baseUrl, project: sb.project, appVersion: 'bench', tokenSource });
+    Object.assign(settings, {
+      ...sandboxConnectionSettings(sb),
+      'cdfWorkflows.follow.minIntervalSeconds': 1,
+      'cdfWorkflows.follow.maxIntervalSeconds': 1,
+      'cdfWorkflows.follow.notify': 'never',
+      'workbench.colorTheme': 'Default Dark Modern',
+    });
+  });
+
+  const wb = useWorkbench({ settings, viewport: { width: 1600, height: 900 } });
+
+  after(async () => {
+    console.log(`\nworkflow view, ${TASKS}-task dynamic fan-out, measured inside the webview (Chromium):\n${lines.join('\n')}\n`);
+    await client?.close();
+    await sb?.close();
+    if (over) process.exitCode = 1;
+  });
+
+  async function waitDone(id: string): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if ((await client!.executions.retrieve(id)).status !== 'RUNNING') return;
+      await sleep(250);
+    }
+    throw new Error(`execution ${id} did not end`);
+  }
+
+  async function lastMeasure(frame: Awaited<ReturnType<typeof workflowViewFrame>>, name: string, count = 1): Promise<number> {
+    for (let i = 0; i < 200; i++) {
+      const m = (await viewMeasures(frame))[name] ?? [];
+      if (m.length >= count) return m[m.length - 1];
+      await sleep(100);
+    }
+    throw new Error(`the app recorded no ${name}`);
+  }
+
+  it('draws a finished 500-task execution, opened from the tree with one request', async () => {
+    const w: Workbench = wb();
+    const page = w.page;
+    const done = await client!.executions.run('fanout', '1');
+    await waitDone(done.id);
+    const finished = await client!.executions.retrieve(done.id);
+    assert.equal(finished.executedTasks.length, TASKS + BATCHES + 2, finished.reasonForIncompletion ?? '');
+
+    await w.openViewContainer('CDF Workflows');
+    await w.treeItem(/^fanout/).click({ timeout: 60_000 });
+    await page.getByRole('treeitem', { name: /^1\b/ }).first().click();
+    const item = w.treeItem(/^Completed/);
+    await item.waitFor({ timeout: 30_000 });
+    await sleep(1500);
+    sb!.requests.reset();
+    await item.click();
+    const frame = await workflowViewFrame(page, { title: /^fanout@1$/ });
+    const firstPaint = await lastMeasure(frame, 'cdf-first-paint');
+    const layout = await lastMeasure(frame, 'cdf-layout');
+    await sleep(2000);
+    const requests = sb!.requests.list.filter((r) => !/\/oauth2\//.test(r.path));
+    report('requests on opening (the execution read only)', requests.length, 1, 'requests');
+    assert.deepEqual(requests.map((r) => `${r.method} ${r.path.replace(/^.*\/workflows/, '/workflows')}`), [`GET /workflows/executions/${done.id}`]);
+    report(`layout, groups collapsed (${BATCHES + 2} nodes drawn)`, layout);
+    report('layout and first paint, groups collapsed', firstPaint, BUDGET_FIRST_PAINT_MS);
+
+    await frame.getByRole('button', { name: 'Open All Groups' }).click();
+    await frame.locator('.node.child').nth(TASKS - 1).waitFor();
+    report(`opening every group (${TASKS} tasks laid out and drawn)`, await lastMeasure(frame, 'cdf-toggle-paint'), BUDGET_FIRST_PAINT_MS);
+    await frame.getByRole('button', { name: 'Fit to View' }).click();
+    await w.screenshot('bench-fanout-expanded');
+
+    // The page again, as after a reload: the app restores its state (group open) and draws all 500 at once.
+    await w.runCommand('Developer: Reload Webviews');
+    const again = await workflowViewFrame(page, { title: /^fanout@1$/ });
+    const paint = await lastMeasure(again, 'cdf-first-paint');
+    const drawn = await again.locator('.node').count();
+    assert.equal(drawn, TASKS + BATCHES + 2);
+    report(`layout, groups open (${drawn} nodes drawn)`, await lastMeasure(again, 'cdf-layout'));
+    report(`layout and first paint, groups open (${drawn} nodes drawn)`, paint, BUDGET_FIRST_PAINT_MS);
+  });
+
+  it('applies the status updates of a running 500-task execution', async () => {
+    const w: Workbench = wb();
+    const page = w.page;
+    await w.runCommand('View: Close All Editors');
+    const running = await client!.executions.run('fanout', '1');
+    await w.runCommand('CDF Workflows: Show Graph');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: running.id }).first();
+    await pick.waitFor({ timeout: 30_000 });
+    await pick.click();
+    const frame = await workflowViewFrame(page, { title: /^fanout@1$/ });
+    // Wait for the fan-out to be generated, then draw all of its tasks: every update then restyles drawn nodes.
+    await frame.locator(`.node[data-id="batch-${BATCHES}"] .group-toggle`).waitFor({ timeout: 60_000 });
+    await frame.getByRole('button', { name: 'Open All Groups' }).click();
+    await frame.locator('.node.child').nth(TASKS - 1).waitFor();
+    const before = ((await viewMeasures(frame))['cdf-update'] ?? []).length;
+    await frame.locator('.status-badge', { hasText: 'Completed' }).waitFor({ timeout: 120_000 });
+    const updates = ((await viewMeasures(frame))['cdf-update'] ?? []).slice(before);
+    assert.ok(updates.length >= 3, `only ${updates.length} updates arrived`);
+    report(`status updates while it ran (${updates.length}), median`, median(updates));
+    report('status updates, slowest', Math.max(...updates), BUDGET_UPDATE_MS);
+  });
+});
