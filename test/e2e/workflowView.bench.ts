@@ -37,13 +37,14 @@ describe('workflow view benchmark', function () {
   before(async () => {
     sb = await startSandbox({ quiet: true, limits: { tasksPerExecution: 1000 } });
     // CDF lets a dynamic task generate at most 100 tasks: five of them fan out to 500.
-    const item = (i: number) => ({ externalId: `item-${String(i).padStart(3, '0')}`, type: 'function', parameters: { function: { externalId: 'fn-item', data: { i } } } });
+    // Transformation tasks, one transformation each: function calls are limited to 100 running at once.
+    const item = (i: number) => ({ externalId: `item-${String(i).padStart(3, '0')}`, type: 'transformation', parameters: { transformation: { externalId: `tr-item-${i}` } } });
     sb.stubFunction('fn-plan-fanout', {
       durationMs: 500,
       response: Object.fromEntries(Array.from({ length: BATCHES }, (_, b) => [`batch${b + 1}`, Array.from({ length: TASKS / BATCHES }, (_, i) => item(b * (TASKS / BATCHES) + i))])),
     });
     // Items end over about 12 s, so a followed run changes a few dozen tasks per poll.
-    sb.stubFunction('fn-item', (data) => ({ durationMs: 1500 + (((data as { i?: number }).i ?? 0) % 24) * 500, response: { ok: true } }));
+    for (let i = 0; i < TASKS; i++) sb.scriptTransformation(`tr-item-${i}`, { durationMs: 1500 + (i % 24) * 500 });
     sb.stubFunction('fn-report-fanout', { durationMs: 300, response: {} });
     sb.upsertWorkflow({ externalId: 'fanout' }, [
       {

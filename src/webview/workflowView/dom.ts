@@ -37,14 +37,19 @@ export function button(iconName: string, label: string, onClick: () => void, opt
   return b;
 }
 
-/** 2026-11-26 18:48:06 in the local time zone (the date omitted when it is today). */
+// Formatters are costly to create: one of each, made on first use.
+let timeFormat: Intl.DateTimeFormat | undefined;
+let dateFormat: Intl.DateTimeFormat | undefined;
+
+/** 18:48:06 in the local time zone, with the date in front unless it is today. */
 export function formatTime(ms: number | undefined): string {
   if (ms === undefined) return '';
   const d = new Date(ms);
-  const today = new Date();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  if (d.toDateString() === today.toDateString()) return time;
-  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })} ${time}`;
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = timeFormat.format(d);
+  if (d.toDateString() === new Date().toDateString()) return time;
+  dateFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return `${dateFormat.format(d)} ${time}`;
 }
 
 /** CSS class of a status: s-completed, s-in-progress, s-not-started, s-none for definitions. */

@@ -77,6 +77,8 @@ export class GraphView {
   private now = Date.now();
   /** The zoom is the fit one: it follows the pane's size until the user pans or zooms. */
   private fitted = false;
+  /** The pane's size, kept by a ResizeObserver so zooming never forces a layout. */
+  private view = { width: 0, height: 0 };
 
   constructor(private readonly host: GraphViewHost) {
     this.edgeLayer = svg('svg', { class: 'edges', 'aria-hidden': 'true' });
@@ -86,7 +88,9 @@ export class GraphView {
     this.element = h('section', { class: 'graph-pane', 'aria-label': 'Workflow graph. Arrow keys move between tasks, Enter opens a task, Space opens or closes a group.' }, this.canvas);
     this.wirePointer();
     this.element.addEventListener('keydown', (e) => this.onKey(e));
-    new ResizeObserver(() => {
+    new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1]?.contentRect;
+      if (box) this.view = { width: box.width, height: box.height };
       if (this.fitted) this.fit();
     }).observe(this.element);
   }
@@ -127,6 +131,8 @@ export class GraphView {
       this.children.set(n.parent, list);
     }
     const expanded = new Set(graph.nodes.filter((n) => n.group && this.isExpanded(n.id)).map((n) => n.id));
+    // Measured before the nodes go in: afterwards it would force a layout of all of them.
+    if (this.view.width === 0) this.measureView();
     const started = performance.now();
     this.layout = layoutGraph(graph, expanded);
     const layoutMs = performance.now() - started;
@@ -342,7 +348,7 @@ export class GraphView {
     }
     const box = this.layout?.boxes.get(id);
     if (!box) return;
-    const view = this.element.getBoundingClientRect();
+    const view = this.view;
     const left = box.x * this.zoom.scale + this.zoom.x;
     const top = box.y * this.zoom.scale + this.zoom.y;
     const right = left + box.width * this.zoom.scale;
@@ -393,9 +399,14 @@ export class GraphView {
 
   // ---- zoom and pan -------------------------------------------------------------------------------
 
+  private measureView(): void {
+    const rect = this.element.getBoundingClientRect();
+    this.view = { width: rect.width, height: rect.height };
+  }
+
   fit(): void {
     const layout = this.layout;
-    const view = this.element.getBoundingClientRect();
+    const view = this.view;
     if (!layout || view.width === 0 || view.height === 0) return;
     const scale = Math.min(1, (view.width - 2 * MARGIN) / Math.max(1, layout.width), (view.height - 2 * MARGIN) / Math.max(1, layout.height));
     this.zoom.scale = Math.max(MIN_SCALE, scale);
@@ -406,7 +417,7 @@ export class GraphView {
   }
 
   zoomBy(factor: number, at?: { x: number; y: number }): void {
-    const view = this.element.getBoundingClientRect();
+    const view = this.view;
     const px = at?.x ?? view.width / 2;
     const py = at?.y ?? view.height / 2;
     this.fitted = false;
