@@ -13,8 +13,6 @@ import { formatRelative, statusLabel } from '../executions/format';
 import { type ExecutionRef } from '../executions/tracker';
 import { type Services } from '../services';
 import { type PickItem } from '../ui';
-import { ComparisonDocuments } from './compare';
-import { type WorkflowViews } from './views';
 
 /** A version node of the tree: `.version` (WorkflowVersion) and its connection. */
 function versionOf(arg: unknown): { connection: string; version: WorkflowVersion } | undefined {
@@ -34,10 +32,8 @@ function taskOf(arg: unknown): { ref: ExecutionRef; nodeId: string } | undefined
   return { ref: { connection: n.ref.connection, executionId: n.ref.executionId }, nodeId: nodeId(n.task.externalId, parent) };
 }
 
-export function workflowViewCommands(s: Services, views: WorkflowViews): Record<string, CommandHandler> {
-  const comparisons = new ComparisonDocuments();
-  s.context.subscriptions.push(comparisons);
-
+export function workflowViewCommands(s: Services): Record<string, CommandHandler> {
+  const views = s.workflowViews;
   const client = async (connection: string) => (await s.connections.client(connection)).client;
 
   const showGraph = async (arg?: unknown): Promise<void> => {
@@ -105,7 +101,7 @@ export function workflowViewCommands(s: Services, views: WorkflowViews): Record<
       const b = await (await client(second.ref.connection)).executions.retrieve(second.ref.executionId);
       // Older run on the left, so the diff reads as what changed since.
       const [left, right] = (a.startTime ?? a.createdTime) <= (b.startTime ?? b.createdTime) ? [a, b] : [b, a];
-      return comparisons.show(first.ref.connection, left, right);
+      return views.compare(first.ref.connection, left, right);
     },
   };
 }

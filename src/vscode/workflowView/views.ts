@@ -13,6 +13,8 @@ import { WORKFLOW_VIEW_TYPE, workflowViewHtml, webviewOptions } from './html';
 import { type PanelRecord, WorkflowViewPanel } from './panel';
 import { ExecutionSource, targetKey, type ViewSource, VersionSource } from './sources';
 import { type FileSourceFactory } from './fileSource';
+import { ComparisonDocuments } from './compare';
+import { type ComparedExecution } from '../../core/graph/compare';
 
 export interface WorkflowViewsDeps {
   readonly extensionUri: vscode.Uri;
@@ -36,9 +38,11 @@ export interface OpenViewInfo {
 export class WorkflowViews implements vscode.Disposable {
   private readonly panels = new Map<string, WorkflowViewPanel>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly comparisons = new ComparisonDocuments();
 
   constructor(private readonly deps: WorkflowViewsDeps) {
     this.subscriptions.push(
+      this.comparisons,
       vscode.window.registerWebviewPanelSerializer(WORKFLOW_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) }),
       deps.tracker.onDidUpdate((u) => {
         const panel = this.panels.get(targetKey({ kind: 'execution', connection: u.connection, executionId: u.execution.id }));
@@ -55,6 +59,11 @@ export class WorkflowViews implements vscode.Disposable {
       record: p.record,
       following: p.source instanceof ExecutionSource && p.source.isFollowing,
     }));
+  }
+
+  /** Opens the diff of two executions of a connection (the first on the left); returns the summary line. */
+  compare(connection: string, first: ComparedExecution, second: ComparedExecution): Promise<string> {
+    return this.comparisons.show(connection, first, second);
   }
 
   /** Hands a message to a view as if its webview had posted it (tests of the protocol's checks). */
