@@ -29,6 +29,7 @@ import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { DisposableStore } from './vscode/lifecycle';
 import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
+import { createDefinitionServices, definitionCommands } from './vscode/definitions';
 import { runCommands } from './vscode/run/commands';
 import { WorkflowRunner } from './vscode/run/runner';
 import { scheduleCommands } from './vscode/schedule/commands';
@@ -70,8 +71,9 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tracker = store.add(new ExecutionTracker(connections, ui, log));
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
-  const workflowViews = store.add(new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log, files: new DefinitionFiles() }));
-  store.add(vscode.languages.registerCodeLensProvider(SHOW_GRAPH_SELECTOR, store.add(new ShowGraphCodeLens())));
+  const definitions = store.add(createDefinitionServices(context, ui));
+  const workflowViews = store.add(new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log, files: new DefinitionFiles(definitions.documents) }));
+  store.add(vscode.languages.registerCodeLensProvider(SHOW_GRAPH_SELECTOR, store.add(new ShowGraphCodeLens(definitions.documents))));
   store.add(trackDefinitionEditor());
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
   store.add(new ConnectionStatusBar(connections));
@@ -79,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
 
-  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, workflowViews });
+  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, workflowViews, definitions });
 
   const commands: Record<string, CommandHandler> = {
     'cdfWorkflows.showLog': () => log.show(true),
@@ -93,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     ...runCommands(services),
     ...scheduleCommands(services),
     ...workflowViewCommands(services),
+    ...definitionCommands(definitions),
   };
   for (const registration of registerCommands(commands, { log, ui })) store.add(registration);
 

@@ -7,6 +7,7 @@ import { type DetailsDocuments } from './details/documents';
 import { type ExecutionTracker } from './executions/tracker';
 import { type WorkflowRunner } from './run/runner';
 import { type WorkflowsTree } from './tree/workflowsTree';
+import { type DefinitionServices } from './definitions';
 import { type UserInput } from './ui';
 import { type WorkflowViews } from './workflowView/views';
 
@@ -27,4 +28,6 @@ export interface Services {
   readonly runs: WorkflowRunner;
   /** The workflow views (graph and timeline of executions, versions and definition files). */
   readonly workflowViews: WorkflowViews;
+  /** Definition files: the Toolkit environment and the parsed documents. */
+  readonly definitions: DefinitionServices;
 }

@@ -19,8 +19,13 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates only on its view, a command or a workflow view restored after a reload, never on every start-up', () => {
-    assert.deepEqual(manifest.activationEvents, ['onView:cdfWorkflows.explorer', 'onWebviewPanel:cdfWorkflows.workflowView']);
+  it('activates on its view, a command, definition files or their languages, never on every start-up', () => {
+    assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
+    for (const event of manifest.activationEvents) {
+      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$|onWebviewPanel:cdfWorkflows\.workflowView$)/, event);
+    }
+    const contains = manifest.activationEvents.filter((e) => e.startsWith('workspaceContains:'));
+    assert.deepEqual(contains, ['workspaceContains:**/*.{Workflow,WorkflowVersion,WorkflowTrigger}.{yaml,yml}']);
   });
 
   it('ships the workflow view with its own bundle, stylesheet and icon font, and nothing else of dist/webview', () => {
