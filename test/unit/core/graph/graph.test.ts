@@ -13,6 +13,9 @@ import {
   type WorkflowGraph,
 } from '../../../../src/core/graph';
 import { layoutGraph } from '../../../../src/core/graph/layout';
+import { compareSummary, normaliseExecution } from '../../../../src/core/graph/compare';
+import { findingsByTask, graphSourceOf, taskDefinitionAt } from '../../../../src/core/graph/fromDocument';
+import { parseDefinitionDocument } from '../../../../src/core/definition/document';
 import { executionDetailed } from '../../../../src/core/schemas/executions';
 import { execution, fanOut, ran, T0, task } from './builders';
 
@@ -270,5 +273,109 @@ describe('graph model', () => {
       const fan = l.boxes.get('fan')!;
       assert.ok(fan.width / fan.height > 0.5 && fan.width / fan.height < 3, `fan is ${fan.width} x ${fan.height}`);
     });
+  });
+});
+
+describe('graph of a definition file', () => {
+  const yaml = [
+    'workflowExternalId: daily-sync',
+    "version: '2'",
+    'workflowDefinition:',
+    '  description: Sync then publish',
+    '  tasks:',
+    '    - externalId: extract',
+    '      type: transformation',
+    '      parameters:',
+    '        transformation:',
+    '          externalId: tr-extract',
+    '    - externalId: publish',
+    '      type: subworkflow',
+    '      dependsOn:',
+    '        - externalId: extract',
+    '      parameters:',
+    '        subworkflow:',
+    '          tasks:',
+    '            - externalId: notify',
+    '              type: function',
+    '              parameters:',
+    '                function:',
+    '                  externalId: fn-notify',
+    '',
+  ].join('\n');
+
+  it("finds the version's tasks with their ranges, an inline subworkflow's too, and assigns findings to the innermost task", () => {
+    const doc = parseDefinitionDocument(yaml, { fileName: 'daily.WorkflowVersion.yaml' })!;
+    const source = graphSourceOf(doc)!;
+    assert.equal(source.title, 'daily-sync@2');
+    assert.equal(source.description, 'Sync then publish');
+    assert.deepEqual(source.tasks.map((t) => t.nodeId), ['extract', 'publish', `publish${ID_SEPARATOR}notify`]);
+    const extract = source.tasks[0];
+    assert.equal(yaml.slice(extract.idStart, extract.idEnd), 'extract');
+    const notifyAt = yaml.indexOf('fn-notify');
+    const findings = findingsByTask(source.tasks, [
+      { offset: notifyAt, severity: 'error', message: 'Function fn-notify was not found' },
+      { offset: yaml.indexOf('tr-extract'), severity: 'warning', message: 'slow' },
+      { offset: 0, severity: 'info', message: 'outside every task' },
+    ]);
+    assert.deepEqual([...findings.keys()], [`publish${ID_SEPARATOR}notify`, 'extract']);
+    const g = graphOfDefinition(source.definition, { diagnostics: findings });
+    assert.equal(g.nodes.find((n) => n.id === `publish${ID_SEPARATOR}notify`)?.diagnostics?.[0]?.severity, 'error');
+    assert.equal(taskDefinitionAt(source, `publish${ID_SEPARATOR}notify`)?.type, 'function');
+    assert.equal(taskDefinitionAt(source, 'extract')?.type, 'transformation');
+  });
+
+  it('has no graph source for a file without a version (a workflow or a trigger)', () => {
+    const doc = parseDefinitionDocument('externalId: daily-sync\n', { fileName: 'daily.Workflow.yaml' })!;
+    assert.equal(graphSourceOf(doc), undefined);
+  });
+});
+
+describe('comparing executions', () => {
+  const defs = [task('extract', 'transformation'), task('load', 'function', { after: ['extract'] }), task('report', 'function', { after: ['load'] })];
+  const first = execution(
+    defs,
+    [
+      ran('load', 'FAILED', { started: 5000, took: 1000, reasonForIncompletion: 'KeyError', taskType: 'function', output: { callId: 11, functionId: 3, response: { rows: 1 } } }),
+      ran('extract', 'COMPLETED', { started: 0, took: 5000, taskType: 'transformation', output: { jobId: 99 } }),
+      ran('report', 'SKIPPED'),
+    ],
+    { id: 'a', status: 'FAILED', startTime: T0, endTime: T0 + 6000, input: { b: 2, a: 1 }, metadata: { 'cdf-workflows-run-id': 'r1', source: 'ui' }, reasonForIncompletion: 'Task load failed' },
+  );
+  const second = execution(
+    defs,
+    [
+      ran('extract', 'COMPLETED', { started: 0, took: 65_000, taskType: 'transformation', output: { jobId: 100 } }),
+      ran('load', 'COMPLETED', { started: 65_000, took: 1000, taskType: 'function', output: { callId: 12, functionId: 3, response: { rows: 1 } } }),
+      ran('report', 'COMPLETED', { started: 66_000, took: 500, output: { callId: 13, functionId: 4, response: {} } }),
+    ],
+    { id: 'b', status: 'COMPLETED', startTime: T0, endTime: T0 + 66_500, input: { a: 1, b: 2 }, metadata: { 'cdf-workflows-run-id': 'r2', source: 'ui' } },
+  );
+
+  it('normalises a run to its input, metadata and tasks in graph order, without what differs on every run', () => {
+    const n = normaliseExecution(first);
+    assert.equal(n.status, 'Failed');
+    assert.equal(n.duration, '6 s');
+    assert.deepEqual(n.metadata, { source: 'ui' });
+    assert.deepEqual(JSON.stringify(n.input), '{"a":1,"b":2}');
+    assert.deepEqual(n.tasks.map((t) => [t.task, t.status, t.duration]), [
+      ['extract', 'Completed', '5 s'],
+      ['load', 'Failed', '1 s'],
+      ['report', 'Skipped', null],
+    ]);
+    assert.deepEqual(n.tasks[0].output, {});
+    assert.deepEqual(n.tasks[1].output, { functionId: 3, response: { rows: 1 } });
+    assert.equal(n.tasks[1].reason, 'KeyError');
+    // Same input, same outputs of the same tasks: nothing but status and times differ in the JSON.
+    const m = normaliseExecution(second);
+    assert.deepEqual(m.input, n.input);
+    assert.deepEqual(m.tasks[1].output, n.tasks[1].output);
+  });
+
+  it('sums up what changed: the status, the tasks whose status differs, the task that slowed most, input and outputs', () => {
+    assert.equal(
+      compareSummary(first, second),
+      'Status Failed → Completed; 2 tasks changed status: load (Failed → Completed), report (Skipped → Completed); slowest growth: extract 5 s → 1m 05s (+1m 00s); same input; 1 output differs.',
+    );
+    assert.equal(compareSummary(first, first), 'Both failed; no task changed status; same input.');
   });
 });
