@@ -4,12 +4,15 @@
 // the webview that do not fit the protocol are refused and logged and run nothing; clicking an execution
 // follows the setting; Compare Executions opens a diff of two runs.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CdfWorkflowsApi } from '../../src/extension';
 import { ManualClock } from '../../src/sandbox/index';
-import type { ViewTarget } from '../../src/webview/workflowView/protocol';
+import type { ToWebview, ViewTarget } from '../../src/webview/workflowView/protocol';
+import { testWorkspace } from './index';
 import type { OpenViewInfo } from '../../src/vscode/workflowView/views';
 import { addApprovalWorkflow, transformationTask } from './support/workflows';
-import { executionHelpers, sleep, until, useTreeHarness } from './tree-fixtures';
+import { executionHelpers, extensionApi, sleep, until, useTreeHarness } from './tree-fixtures';
 
 describe('workflow view', function () {
   this.timeout(60_000);
@@ -228,5 +231,69 @@ describe('workflow view', function () {
     assert.deepEqual(json.tasks.map((t) => [t.task, t.status]), [['extract', 'Completed'], ['load', 'Completed']]);
     assert.equal(json.tasks[1].output?.['callId'], undefined, 'per-run ids are left out');
     assert.deepEqual(json.tasks[1].output?.['response'], { loaded: 12 });
+  });
+});
+
+describe('workflow view of a definition file', function () {
+  this.timeout(60_000);
+  const file = () => vscode.Uri.file(path.join(testWorkspace(), 'graph', 'nightly.WorkflowVersion.yaml'));
+  let views: () => CdfWorkflowsApi['workflowViews'];
+  const view = () => views().open.find((v) => v.target.kind === 'file' && v.target.uri === file().toString());
+  const nodesOf = (m: ToWebview | undefined) => (m?.type === 'model' ? m.model.graph.nodes : m?.type === 'update' ? m.nodes : []);
+
+  before(async () => {
+    const api = await extensionApi();
+    views = () => api.workflowViews;
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('draws the version in a Toolkit file, redraws it after an edit, marks diagnostics on their task and reveals a task in the file', async () => {
+    const doc = await vscode.workspace.openTextDocument(file());
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('cdfWorkflows.showWorkflowView', file());
+    await until(() => view()?.record.rendered !== undefined, 'the app to draw the file');
+    assert.equal(view()!.title, 'nightly-orders@1 (file)');
+    assert.equal(view()!.record.rendered!.nodes, 2);
+
+    // A task added to the file: drawn once the edits pause, a new layout.
+    const end = doc.lineAt(doc.lineCount - 1).range.end;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(file(), end, '\n    - externalId: report\n      type: function\n      parameters:\n        function:\n          externalId: fn-report\n      dependsOn:\n        - externalId: load\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until(() => view()!.record.rendered?.nodes === 3, 'the graph to show the new task');
+    assert.equal(view()!.record.posted.filter((p) => p === 'model').length, 2);
+
+    // A finding inside the new task's text lands on its node.
+    const diagnostics = vscode.languages.createDiagnosticCollection('workflow-view-test');
+    try {
+      const at = doc.getText().indexOf('fn-report');
+      diagnostics.set(file(), [new vscode.Diagnostic(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 9)), 'Function fn-report was not found', vscode.DiagnosticSeverity.Warning)]);
+      await until(() => nodesOf(view()!.record.last).some((n) => n.id === 'report' && n.diagnostics?.[0]?.message === 'Function fn-report was not found'), 'the finding on the report node');
+    } finally {
+      diagnostics.dispose();
+    }
+
+    // Enter on a node (or Reveal in File): the file shows it, its id selected.
+    views().deliver({ kind: 'file', uri: file().toString() }, { type: 'taskAction', action: 'reveal', id: 'load' });
+    await until(() => vscode.window.activeTextEditor?.document.uri.toString() === file().toString() && !vscode.window.activeTextEditor.selection.isEmpty, 'the task to be revealed');
+    const selected = vscode.window.activeTextEditor!;
+    assert.equal(selected.document.getText(selected.selection), 'load');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('offers Show Graph as a CodeLens on the version', async () => {
+    const doc = await vscode.workspace.openTextDocument(file());
+    await vscode.window.showTextDocument(doc);
+    let lenses: vscode.CodeLens[] = [];
+    await until(async () => {
+      lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [];
+      return lenses.some((l) => l.command?.command === 'cdfWorkflows.showWorkflowView');
+    }, 'the Show Graph CodeLens');
+    const lens = lenses.find((l) => l.command?.command === 'cdfWorkflows.showWorkflowView')!;
+    assert.match(lens.command!.title, /Show Graph/);
+    assert.equal(lens.range.start.line, 1);
   });
 });

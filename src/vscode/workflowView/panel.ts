@@ -17,6 +17,8 @@ export interface PanelActions {
 /** What tests read of a panel. */
 export interface PanelRecord {
   readonly posted: ToWebview['type'][];
+  /** The last message posted. */
+  last?: ToWebview;
   /** The last `rendered` report of the app. */
   rendered?: { nodes: number; ms: number };
   refused: number;
@@ -93,6 +95,7 @@ export class WorkflowViewPanel implements vscode.Disposable {
   private async post(message: ToWebview): Promise<void> {
     if (this.disposed) return;
     this.record.posted.push(message.type);
+    this.record.last = message;
     await this.panel.webview.postMessage(message);
   }
 
