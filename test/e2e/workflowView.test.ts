@@ -232,6 +232,39 @@ describe('workflow view in the workbench', function () {
     await w.screenshot('workflow-view-compare-light');
   });
 
+  it("redraws a definition file's graph as the file is edited", async () => {
+    const w = wb();
+    const page = w.page;
+    await w.runCommand('View: Close All Editors');
+    await page.keyboard.press('Control+P');
+    const quick = page.locator('.quick-input-widget input');
+    await quick.fill('nightly.WorkflowVersion.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'nightly.WorkflowVersion.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Show Graph' }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    await lens.click();
+    const frame = await workflowViewFrame(page, { title: /^nightly-orders@1$/ });
+    await frame.locator('.node[data-id="extract"]').waitFor();
+    assert.deepEqual(Object.keys(await nodeStatuses(frame)).sort(), ['extract', 'load']);
+    assert.equal(await frame.locator('.edges path.edge').count(), 1);
+
+    // Rename a task in the editor (left): the graph (right) follows once typing pauses.
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.insertText('externalId: extract');
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('externalId: stage-orders');
+    await frame.locator('.node[data-id="stage-orders"]').waitFor({ timeout: 15_000 });
+    assert.deepEqual(Object.keys(await nodeStatuses(frame)).sort(), ['load', 'stage-orders']);
+    // load still depends on extract, which no longer exists: no edge.
+    assert.equal(await frame.locator('.edges path.edge').count(), 0);
+    await page.mouse.move(1500, 860);
+    await w.screenshot('workflow-view-file-light');
+    await w.runCommand('File: Revert File');
+  });
+
   it('reads well in the dark and high contrast themes (dynamic fan-out and subworkflow)', async () => {
     const w = wb();
     await w.runCommand('View: Close All Editors');

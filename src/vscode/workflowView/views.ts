@@ -86,10 +86,11 @@ export class WorkflowViews implements vscode.Disposable {
   async openFile(uri: vscode.Uri): Promise<void> {
     const files = this.deps.files;
     if (!files) throw new InputError('Showing a definition file as a graph needs the definitions support, which is not available.');
-    await this.show({ kind: 'file', uri: uri.toString() }, () => files.create(uri));
+    // Beside the file, so that edits and the graph are seen together.
+    await this.show({ kind: 'file', uri: uri.toString() }, () => files.create(uri), undefined, vscode.ViewColumn.Beside);
   }
 
-  private async show(target: ViewTarget, create: () => ViewSource, select?: string): Promise<void> {
+  private async show(target: ViewTarget, create: () => ViewSource, select?: string, column: vscode.ViewColumn = vscode.ViewColumn.Active): Promise<void> {
     const key = targetKey(target);
     const existing = this.panels.get(key);
     if (existing) {
@@ -98,7 +99,7 @@ export class WorkflowViews implements vscode.Disposable {
       return;
     }
     const source = create();
-    const panel = vscode.window.createWebviewPanel(WORKFLOW_VIEW_TYPE, source.title(), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, {
+    const panel = vscode.window.createWebviewPanel(WORKFLOW_VIEW_TYPE, source.title(), { viewColumn: column, preserveFocus: false }, {
       ...webviewOptions(this.deps.extensionUri),
       enableFindWidget: false,
       retainContextWhenHidden: false,

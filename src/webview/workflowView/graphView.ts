@@ -9,6 +9,8 @@ import { STATUS_ICONS, TASK_TYPE_ICONS, UI_ICONS, UNKNOWN_TYPE_ICON } from './ic
 
 /** Groups with more tasks than this start collapsed. */
 export const COLLAPSE_ABOVE = 12;
+/** More running tasks drawn than this: their icons stop spinning. */
+const BUSY_ABOVE = 24;
 
 export interface GraphViewHost {
   select(id: string, how: 'click' | 'keyboard' | 'open'): void;
@@ -137,6 +139,7 @@ export class GraphView {
     this.layout = layoutGraph(graph, expanded);
     const layoutMs = performance.now() - started;
     this.draw(expanded);
+    this.markBusy();
     if (options.fit) this.fit();
     else this.applyZoom();
     if (this.findText) this.find(this.findText, false);
@@ -300,11 +303,18 @@ export class GraphView {
     // Keep the node list in step for the next full render and for the panel.
     this.graph = { nodes: this.graph.nodes.map((n) => this.byId.get(n.id) ?? n), edges: this.graph.edges };
     for (const [parent, kids] of this.children) this.children.set(parent, kids.map((k) => this.byId.get(k.id) ?? k));
+    this.markBusy();
     for (const g of groupsToRecount) {
       const el = this.elements.get(g);
       const old = el?.querySelector('.counts');
       if (el && old) old.replaceWith(this.countsBar(g));
     }
+  }
+
+  private markBusy(): void {
+    let running = 0;
+    for (const n of this.byId.values()) if (n.status && RUNNING_TASK_STATUSES.has(n.status) && this.elements.has(n.id)) running++;
+    this.element.classList.toggle('busy', running > BUSY_ABOVE);
   }
 
   /** Running durations move on (once a second while something runs). */
