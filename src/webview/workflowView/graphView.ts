@@ -440,7 +440,10 @@ export class GraphView {
 
   private applyZoom(): void {
     this.canvas.style.transform = `translate(${this.zoom.x}px, ${this.zoom.y}px) scale(${this.zoom.scale})`;
+    // Text a few pixels high cannot be read: far out, nodes drop their second line, then all their text
+    // (which also spares laying it out and painting it for hundreds of nodes).
     this.element.classList.toggle('far', this.zoom.scale < 0.45);
+    this.element.classList.toggle('tiny', this.zoom.scale < 0.3);
     this.host.zoomChanged({ ...this.zoom });
   }
 
