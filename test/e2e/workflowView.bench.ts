@@ -122,6 +122,7 @@ describe('workflow view benchmark', function () {
     // A fresh page each time: another tab in front unloads the view (no retainContextWhenHidden); back in
     // front it restores its state (zoom, open groups) and draws the model again.
     const reload = async (): Promise<typeof frame> => {
+      await sleep(500); // the app saves its zoom 300 ms after the last change
       await frame.evaluate(() => {
         (window as unknown as { benchOld: boolean }).benchOld = true;
       });
