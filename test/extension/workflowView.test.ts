@@ -206,6 +206,23 @@ describe('workflow view', function () {
     assert.ok(!views().open.some((v) => v.target.kind === 'execution' && v.target.executionId === e.id));
   });
 
+  it('opens the workflow view from "Show Details" on the notification that a followed run ended', async () => {
+    const h = harness();
+    const settings = vscode.workspace.getConfiguration('cdfWorkflows');
+    await settings.update('follow.notify', 'always', vscode.ConfigurationTarget.Global);
+    try {
+      const e = await run('breaks', '1');
+      h.ui.script({ ask: 'Show Details', match: /^Run of breaks@1 failed/ });
+      const followed = h.api.services.tracker.follow({ connection: h.connection, executionId: e.id }, e);
+      await clock.advance(60_000);
+      await followed;
+      await until(() => viewOf({ kind: 'execution', executionId: e.id })?.record.rendered !== undefined, 'the workflow view to open');
+      h.ui.assertAllUsed();
+    } finally {
+      await settings.update('follow.notify', 'never', vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('compares two executions selected in the tree as a diff of their normalised runs, with a summary', async () => {
     const h = harness();
     const ok = await run('breaks', '1');
@@ -224,10 +241,12 @@ describe('workflow view', function () {
     const right = (await vscode.workspace.openTextDocument(tab.input.modified)).getText();
     assert.match(left, new RegExp(`^// first: breaks@1 execution ${ok.id}`));
     assert.match(right, new RegExp(`^// second: breaks@1 execution ${fixed.id}`));
-    const summary = /^\/\/ (.*)$/m.exec(left.split('\n')[1])![1];
-    assert.equal(summary, right.split('\n')[1].slice(3));
+    // The summary follows the first line, one part per comment line, the same on both sides.
+    const summaryOf = (text: string) => text.split('\n').slice(1).filter((l) => l.startsWith('// ')).map((l) => l.slice(3)).join('; ');
+    const summary = summaryOf(left);
+    assert.equal(summary, summaryOf(right));
     assert.match(summary, /^Status Failed → Completed; 1 task changed status: load \(Failed → Completed\); slowest growth: load /);
-    const json = JSON.parse(right.split('\n').slice(2).join('\n')) as { tasks: { task: string; status: string; output?: Record<string, unknown> }[]; metadata: Record<string, string> };
+    const json = JSON.parse(right.split('\n').filter((l) => !l.startsWith('//')).join('\n')) as { tasks: { task: string; status: string; output?: Record<string, unknown> }[]; metadata: Record<string, string> };
     assert.deepEqual(json.tasks.map((t) => [t.task, t.status]), [['extract', 'Completed'], ['load', 'Completed']]);
     assert.equal(json.tasks[1].output?.['callId'], undefined, 'per-run ids are left out');
     assert.deepEqual(json.tasks[1].output?.['response'], { loaded: 12 });
