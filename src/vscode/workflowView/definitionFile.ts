@@ -15,12 +15,12 @@ import { type SourceChange, type TaskDetails, type ViewSource } from './sources'
 /** Edits redraw the graph once the user pauses this long. */
 export const REDRAW_DEBOUNCE_MS = 300;
 
-const SEVERITY: Record<number, 'error' | 'warning' | 'info'> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'info',
-  [vscode.DiagnosticSeverity.Hint]: 'info',
-};
+/** Read when used, not at load: activation touches nothing of vscode it does not need. */
+function severityOf(severity: vscode.DiagnosticSeverity): 'error' | 'warning' | 'info' {
+  if (severity === vscode.DiagnosticSeverity.Error) return 'error';
+  if (severity === vscode.DiagnosticSeverity.Warning) return 'warning';
+  return 'info';
+}
 
 /** A file that may hold a workflow version, judged by its name (Toolkit) or its content (JSON), cheaply. */
 export function mayHoldVersion(document: vscode.TextDocument): boolean {
@@ -99,7 +99,7 @@ class DefinitionFileSource implements ViewSource {
   private diagnostics(doc: vscode.TextDocument, tasks: readonly TaskRange[]): Map<string, { severity: 'error' | 'warning' | 'info'; message: string }[]> {
     const findings = vscode.languages
       .getDiagnostics(doc.uri)
-      .map((d) => ({ offset: doc.offsetAt(d.range.start), severity: SEVERITY[d.severity] ?? 'info', message: d.message }));
+      .map((d) => ({ offset: doc.offsetAt(d.range.start), severity: severityOf(d.severity), message: d.message }));
     return findingsByTask(tasks, findings);
   }
 
