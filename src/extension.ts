@@ -31,12 +31,16 @@ import { FollowedRunsStatusBar } from './vscode/executions/followedStatusBar';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { DisposableStore } from './vscode/lifecycle';
 import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
+import { createDefinitionServices, definitionCommands } from './vscode/definitions';
 import { runCommands } from './vscode/run/commands';
 import { WorkflowRunner } from './vscode/run/runner';
 import { scheduleCommands } from './vscode/schedule/commands';
 import { type Services } from './vscode/services';
 import { treeCommands } from './vscode/tree/commands';
 import { WorkflowsTree } from './vscode/tree/workflowsTree';
+import { workflowViewCommands } from './vscode/workflowView/commands';
+import { DefinitionFiles, SHOW_GRAPH_SELECTOR, ShowGraphCodeLens, trackDefinitionEditor } from './vscode/workflowView/definitionFile';
+import { WorkflowViews } from './vscode/workflowView/views';
 import { CancelledError } from './core/errors';
 import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 
@@ -46,6 +50,7 @@ export interface CdfWorkflowsApi {
   readonly tree: WorkflowsTree;
   /** The status bar item of the runs being followed. */
   readonly followedRuns: FollowedRunsStatusBar;
+  readonly workflowViews: WorkflowViews;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -70,6 +75,10 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tracker = store.add(new ExecutionTracker(connections, ui, log));
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
+  const definitions = store.add(createDefinitionServices(context, ui));
+  const workflowViews = store.add(new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log, files: new DefinitionFiles(definitions.documents) }));
+  store.add(vscode.languages.registerCodeLensProvider(SHOW_GRAPH_SELECTOR, store.add(new ShowGraphCodeLens(definitions.documents))));
+  store.add(trackDefinitionEditor());
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
   store.add(new ConnectionStatusBar(connections));
   const followedRuns = store.add(new FollowedRunsStatusBar(tracker));
@@ -77,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
 
-  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs });
+  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, workflowViews, definitions });
 
   const commands: Record<string, CommandHandler> = {
     'cdfWorkflows.showLog': () => log.show(true),
@@ -90,6 +99,8 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     ...executionCommands(services),
     ...runCommands(services),
     ...scheduleCommands(services),
+    ...workflowViewCommands(services),
+    ...definitionCommands(definitions),
   };
   for (const registration of registerCommands(commands, { log, ui })) store.add(registration);
 
@@ -99,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     services,
     tree,
     followedRuns,
+    workflowViews,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

@@ -7,7 +7,9 @@ import { type DetailsDocuments } from './details/documents';
 import { type ExecutionTracker } from './executions/tracker';
 import { type WorkflowRunner } from './run/runner';
 import { type WorkflowsTree } from './tree/workflowsTree';
+import { type DefinitionServices } from './definitions';
 import { type UserInput } from './ui';
+import { type WorkflowViews } from './workflowView/views';
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -24,4 +26,8 @@ export interface Services {
   readonly details: DetailsDocuments;
   /** Runs a workflow with a JSON file; its run memory drives the CodeLens. */
   readonly runs: WorkflowRunner;
+  /** The workflow views (graph and timeline of executions, versions and definition files). */
+  readonly workflowViews: WorkflowViews;
+  /** Definition files: the Toolkit environment and the parsed documents. */
+  readonly definitions: DefinitionServices;
 }
