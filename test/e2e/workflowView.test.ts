@@ -132,7 +132,7 @@ describe('workflow view in the workbench', function () {
     await page.locator('.part.sidebar .action-item a[aria-label^="Collapse All"]').first().click();
     await w.treeItem(/^Local sandbox/).click();
     await w.treeItem(new RegExp(`^${workflow}\\b`)).click();
-    await page.getByRole('treeitem', { name: /^\d+\s+\d+ tasks?/ }).first().click();
+    await page.getByRole('treeitem', { name: /^v\d+ · \d+ tasks?/ }).first().click();
     await w.treeItem(status).click({ timeout: 30_000 });
   }
 
@@ -206,7 +206,7 @@ describe('workflow view in the workbench', function () {
     await page.locator('.part.sidebar .action-item a[aria-label^="Collapse All"]').first().click();
     await w.treeItem(/^Local sandbox/).click();
     await w.treeItem(/^daily-asset-sync/).click();
-    await page.getByRole('treeitem', { name: /^2\b/ }).first().click();
+    await page.getByRole('treeitem', { name: /^v2\b/ }).first().click();
     const completed = w.treeItem(/^Completed/);
     const failed = w.treeItem(/^Failed/);
     await completed.waitFor({ timeout: 30_000 });

@@ -61,7 +61,7 @@ describe('workflow view', function () {
     await clock.advance(120_000);
     assert.equal((await retrieve(e.id)).status, 'COMPLETED');
     // The tree has loaded what it shows; from here on every request is the view's.
-    await h.node('fan', /^1/);
+    await h.node('fan', /^v1/);
     await sleep(500);
     h.sb.requests.reset();
     await vscode.commands.executeCommand('cdfWorkflows.showWorkflowView', { connection: h.connection, executionId: e.id });
@@ -180,7 +180,7 @@ describe('workflow view', function () {
 
   it("opens a deployed version's view from its tree node without a request", async () => {
     const h = harness();
-    const version = await h.node('fan', /^1/);
+    const version = await h.node('fan', /^v1/);
     h.sb.requests.reset();
     await vscode.commands.executeCommand('cdfWorkflows.showWorkflowView', version);
     await until(() => viewOf({ kind: 'version', workflowExternalId: 'fan', version: '1' })?.record.rendered !== undefined, 'the app to draw the version');
@@ -202,7 +202,9 @@ describe('workflow view', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('cdfWorkflows').update('executions.openIn', 'text', vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
-    assert.equal(vscode.window.activeTextEditor?.document.uri.scheme, 'cdf-workflows');
+    // The text opens rendered: the Markdown preview of the cdf-workflows document is the active tab.
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    assert.equal(input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri.scheme : undefined, 'cdf-workflows');
     assert.ok(!views().open.some((v) => v.target.kind === 'execution' && v.target.executionId === e.id));
   });
 
@@ -233,7 +235,7 @@ describe('workflow view', function () {
     await clock.advance(60_000);
     h.sb.stubFunction('fn-fail', { durationMs: 500, status: 'Failed', error: 'KeyError: site' });
     const a = await nodeOf('breaks', '1', ok.id);
-    const b = (await h.children(await h.node('breaks', /^1/))).find((n) => (n as unknown as { execution: { id: string } }).execution.id === fixed.id)!;
+    const b = (await h.children(await h.node('breaks', /^v1/))).find((n) => (n as unknown as { execution: { id: string } }).execution.id === fixed.id)!;
     await vscode.commands.executeCommand('cdfWorkflows.compareExecutions', a, [a, b]);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor');
