@@ -1,0 +1,44 @@
+// How statuses, durations and times read in text: the tree, notifications, documents and the language-model
+// tools all use these (plain functions, no VS Code).
+
+/** RUNNING -> Running, TIMED_OUT -> Timed out. */
+export function statusLabel(status: string): string {
+  const s = status.toLowerCase().replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** 850 ms, 12 s, 3m 04s, 2h 05m, 3d 4h. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** just now, 5 min ago, 3 h ago, yesterday, 4 days ago, then the date. */
+export function formatRelative(time: number, now = Date.now()): string {
+  const d = now - time;
+  if (d < 45_000) return 'just now';
+  if (d < 3_600_000) return `${Math.round(d / 60_000)} min ago`;
+  if (d < 86_400_000) return `${Math.round(d / 3_600_000)} h ago`;
+  if (d < 2 * 86_400_000) return 'yesterday';
+  if (d < 30 * 86_400_000) return `${Math.round(d / 86_400_000)} days ago`;
+  return new Date(time).toISOString().slice(0, 10);
+}
+
+/** 2026-11-26 18:48:06 UTC */
+export function formatTimestamp(time: number | null | undefined): string {
+  if (time === null || time === undefined) return '';
+  return new Date(time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** How long something ran: end - start, or until now while it runs. */
+export function elapsed(start: number | null | undefined, end: number | null | undefined, now = Date.now()): number | undefined {
+  if (start === null || start === undefined) return undefined;
+  return (end ?? now) - start;
+}
