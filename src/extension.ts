@@ -11,6 +11,7 @@ import { ConnectionSecrets } from './vscode/connections/secrets';
 import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
+import { type LanguageModelTools, registerLanguageModelTools } from './vscode/lm/tools';
 import { type Services } from './vscode/services';
 import { scheduleCommands } from './vscode/schedule/commands';
 import { treeCommands } from './vscode/tree/commands';
@@ -23,6 +24,8 @@ import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 export interface CdfWorkflowsApi {
   readonly services: Services;
   readonly tree: WorkflowsTree;
+  /** The language-model tools as registered (tests call prepareInvocation on them directly). */
+  readonly lmTools: LanguageModelTools;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -54,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     },
   };
 
+  const lm = registerLanguageModelTools(services);
   context.subscriptions.push(
     log,
     sandbox,
@@ -72,12 +76,14 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
       },
       { log, ui: currentUi },
     ),
+    ...lm.disposables,
   );
   log.info(`CDF Data Workflows ${version} activated`);
   const activationMs = performance.now() - activationStart;
   return {
     services,
     tree,
+    lmTools: lm.tools,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

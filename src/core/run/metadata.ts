@@ -1,5 +1,6 @@
 // Execution metadata: at most 10 string entries, key <= 32 and value <= 255 characters (REFERENCE §1.9),
 // and the `key=value, key2=value2` form users type into an input box.
+import { RUN_ID_METADATA_KEY } from '../api/runReconcile';
 import { InputError } from '../errors';
 
 export const RUN_METADATA_LIMITS = { maxEntries: 10, maxKeyLength: 32, maxValueLength: 255 } as const;
@@ -31,6 +32,33 @@ export function validateRunMetadata(meta: Record<string, unknown>): asserts meta
       throw new InputError(`Run metadata "${key}" has a value of ${length(value)} characters; values may have at most ${maxValueLength}.`);
     }
   }
+}
+
+/** Entries a user may give a run: CDF's limit less the one the client adds (its run id, the no-duplicate check). */
+export const USER_RUN_METADATA_MAX_ENTRIES = RUN_METADATA_LIMITS.maxEntries - 1;
+
+export function tooManyUserMetadataEntries(entries: number): InputError {
+  return new InputError(
+    `Run metadata has ${entries} entries; at most ${USER_RUN_METADATA_MAX_ENTRIES} are allowed: CDF allows ${RUN_METADATA_LIMITS.maxEntries} ` +
+      `and the extension adds its run id (${RUN_ID_METADATA_KEY}) as one of them. Remove ${entries - USER_RUN_METADATA_MAX_ENTRIES}.`,
+  );
+}
+
+/**
+ * Checks metadata a user (or a tool call on their behalf) gives a run: an object of strings within CDF's
+ * limits, one entry fewer than CDF allows, and without the key the client reserves for its run id.
+ */
+export function checkUserRunMetadata(meta: unknown): Record<string, string> {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new InputError('Run metadata must be an object of string keys and string values, like {"source": "vscode"}.');
+  }
+  const entries = Object.keys(meta).length;
+  if (entries > USER_RUN_METADATA_MAX_ENTRIES) throw tooManyUserMetadataEntries(entries);
+  if (Object.hasOwn(meta, RUN_ID_METADATA_KEY)) {
+    throw new InputError(`Run metadata key "${RUN_ID_METADATA_KEY}" is reserved: the extension sets it to find the run again. Use another key.`);
+  }
+  validateRunMetadata(meta as Record<string, unknown>);
+  return { ...(meta as Record<string, string>) };
 }
 
 /**

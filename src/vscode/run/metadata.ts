@@ -1,26 +1,17 @@
 // The optional run metadata the user types as `key=value, key2=value2`. CDF allows 10 entries, and the
 // client adds its run id (the no-duplicate check) as one of them, so the user gets 9.
-import { RUN_ID_METADATA_KEY } from '../../core/api/runReconcile';
 import { InputError } from '../../core/errors';
-import { parseRunMetadata, RUN_METADATA_LIMITS } from '../../core/run';
+import { checkUserRunMetadata, parseRunMetadata, RUN_METADATA_LIMITS, tooManyUserMetadataEntries, USER_RUN_METADATA_MAX_ENTRIES } from '../../core/run';
 import { type StepInfo, type UserInput } from '../ui';
 
-export const USER_METADATA_MAX_ENTRIES = RUN_METADATA_LIMITS.maxEntries - 1;
+export const USER_METADATA_MAX_ENTRIES = USER_RUN_METADATA_MAX_ENTRIES;
 
 /** Parses and checks the typed metadata; throws InputError that names the problem and the fix. */
 export function parseUserMetadata(text: string): Record<string, string> {
+  // Counted before parsing: the parser's own limit (CDF's 10) would otherwise answer first.
   const entries = countEntries(text);
-  if (entries > USER_METADATA_MAX_ENTRIES) {
-    throw new InputError(
-      `Run metadata has ${entries} entries; at most ${USER_METADATA_MAX_ENTRIES} are allowed: CDF allows ${RUN_METADATA_LIMITS.maxEntries} ` +
-        `and the extension adds its run id (${RUN_ID_METADATA_KEY}) as one of them. Remove ${entries - USER_METADATA_MAX_ENTRIES}.`,
-    );
-  }
-  const meta = parseRunMetadata(text);
-  if (Object.hasOwn(meta, RUN_ID_METADATA_KEY)) {
-    throw new InputError(`Run metadata key "${RUN_ID_METADATA_KEY}" is reserved: the extension sets it to find the run again. Use another key.`);
-  }
-  return meta;
+  if (entries > USER_METADATA_MAX_ENTRIES) throw tooManyUserMetadataEntries(entries);
+  return checkUserRunMetadata(parseRunMetadata(text));
 }
 
 /** The metadata input box, prefilled with what was used last with the file, validated as the user types. */

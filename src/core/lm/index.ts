@@ -1,0 +1,17 @@
+export * from './budget';
+export { checkDefinitionText } from './definitionCheck';
+export { describeError } from './describeError';
+export { explainFailureText } from './explain';
+export { formatExecution, isProblemTask, type TextContext, versionName, where } from './executionText';
+export { executionStatuses, MAX_WAIT_SECONDS, parseToolInput, taskStatuses, taskUpdateStatus, TOOL, toolInputs, type ToolInput, type ToolName } from './inputs';
+export {
+  checkVersionText,
+  functionLogsText,
+  getExecutionText,
+  listExecutionsText,
+  listWorkflowsText,
+  type ReadContext,
+  retrieveExecution,
+  retrieveVersion,
+} from './read';
+export { canonicalJson, fingerprint, inlineRunInput, inputPreview } from './write';
