@@ -156,11 +156,27 @@ export function taskDetail(e: ExecutionDetailed, o: OrderedTask, now: number, ch
   if (isAsyncWaiting(e, t)) facts.push('waiting for an async completion');
   const lines = [`* ${taskName(o)} [${target(e, t)}] ${t.status}: ${facts.join('; ')}`];
   if (t.reasonForIncompletion) lines.push(`  reason: ${oneLine(t.reasonForIncompletion, chars.reason)}`);
+  const children = childTasks(e, t);
+  if (children.length) {
+    // A dynamic or subworkflow task's input and output are its task list: the tasks it started say more.
+    lines.push(`  started ${plural(children.length, 'task')}: ${statusCounts(children)}`);
+    return lines;
+  }
   if (chars.input > 0) lines.push(`  input: ${compactJson(t.input, chars.input)}`);
   if (chars.output > 0 && t.output !== undefined && !(typeof t.output === 'object' && t.output !== null && Object.keys(t.output).length === 0)) {
     lines.push(`  output: ${compactJson(t.output, chars.output)}`);
   }
   return lines;
+}
+
+/**
+ * The tasks that went wrong, where it happened first: tasks that started no failed task of their own
+ * before the dynamic and subworkflow tasks that failed because of them.
+ */
+export function problemTasks(e: ExecutionDetailed, ordered: readonly OrderedTask[]): OrderedTask[] {
+  const problems = ordered.filter((o) => isProblemTask(o.task));
+  const containers = new Set(problems.filter((p) => childTasks(e, p.task).some(isProblemTask)).map((p) => p.task));
+  return [...problems.filter((p) => !containers.has(p.task)), ...problems.filter((p) => containers.has(p.task))];
 }
 
 export interface ExecutionView {
@@ -204,7 +220,7 @@ export function formatExecution(e: ExecutionDetailed, view: ExecutionView, ctx: 
   }
 
   const filter = view.taskStatus?.length ? view.taskStatus : undefined;
-  const problems = filter ? [] : ordered.filter((o) => isProblemTask(o.task));
+  const problems = filter ? [] : problemTasks(e, ordered);
   if (problems.length) {
     out.addClipped(`tasks that failed (${problems.length}):`, NOTE_RESERVE);
     // At most half of what is left: the task list needs room too.

@@ -7,7 +7,7 @@ import { describeError } from './describeError';
 import { InputError } from '../errors';
 import { type Execution, type ExecutionDetailed, isTerminalExecutionStatus } from '../schemas/executions';
 import { BoundedText, clip, compactJson, oneLine, plural } from './budget';
-import { executionSummary, isProblemTask, NOTE_RESERVE, type OrderedTask, orderedTasks, statusCounts, taskDetail, taskLine, versionName, where } from './executionText';
+import { executionSummary, NOTE_RESERVE, type OrderedTask, orderedTasks, problemTasks, statusCounts, taskDetail, taskLine, versionName, where } from './executionText';
 import { functionCallLines, logTail } from './functionLogsText';
 import { TOOL, type ToolInput } from './inputs';
 import { type ReadContext, readFunctionCall, retrieveExecution, retrieveWorkflow } from './read';
@@ -83,7 +83,7 @@ export async function explainFailureText(input: ToolInput<typeof TOOL.explainFai
   if (typeof found === 'string') return clip(found, ctx.maxChars);
   const e = found;
   const ordered = orderedTasks(e);
-  const problems = ordered.filter((o) => isProblemTask(o.task));
+  const problems = problemTasks(e, ordered);
   const detailed = problems.slice(0, MAX_DETAILED);
   const workflowFilters = e.version ? [{ externalId: e.workflowExternalId, version: e.version }] : [{ externalId: e.workflowExternalId }];
 
@@ -133,7 +133,7 @@ export async function explainFailureText(input: ToolInput<typeof TOOL.explainFai
     }
   }
   const canceled = ordered.filter((o) => o.task.status === 'CANCELED' || o.task.status === 'SKIPPED');
-  if (canceled.length) out.addClipped(`canceled or skipped: ${oneLine(canceled.map((o) => `${o.task.externalId} (${o.task.status})`).join(', '), 600)}`, NOTE_RESERVE);
+  if (canceled.length) out.addClipped(`did not run (canceled or skipped): ${oneLine(canceled.map((o) => `${o.task.externalId} (${o.task.status})`).join(', '), 600)}`, NOTE_RESERVE);
   const ran = new Set(e.executedTasks.map((t) => t.externalId));
   const never = e.workflowDefinition.tasks.filter((t) => !ran.has(t.externalId)).map((t) => t.externalId);
   if (never.length && e.status !== 'RUNNING') out.addClipped(`never started: ${oneLine(never.join(', '), 600)}`, NOTE_RESERVE);
