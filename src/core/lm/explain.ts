@@ -62,15 +62,14 @@ async function callSection(ctx: ReadContext, o: OrderedTask, e: ExecutionDetaile
       // The first line repeats the connection and task; the section is under the task already.
       .map((l, i) => (i === 0 ? `  function call ${read.call.id} of function ${read.call.functionId}${typeof fn === 'string' ? ` (${fn})` : ''}: ${read.call.status}.` : `  ${l}`));
     const used = head.reduce((n, l) => n + l.length + 1, 0);
-    const tail = logTail(read.logs, Math.max(0, maxChars - used - 120), 400);
+    const more = `  (earlier lines: ${TOOL.getFunctionLogs} {"executionId": "${e.id}", "taskExternalId": "${o.task.externalId}", "contains": "<text>"})`;
+    const tail = logTail(read.logs, Math.max(0, maxChars - used - more.length - 60), 400, '    ');
     const lines = [...head];
     if (read.logs.length === 0) lines.push('  logs: none.');
     else {
       lines.push(`  logs: ${plural(read.logs.length, 'line')}; the last ${tail.length}:`);
-      lines.push(...tail.map((l) => `    ${l}`));
-      if (tail.length < read.logs.length) {
-        lines.push(`  (earlier lines: ${TOOL.getFunctionLogs} {"executionId": "${e.id}", "taskExternalId": "${o.task.externalId}", "contains": "<text>"})`);
-      }
+      lines.push(...tail);
+      if (tail.length < read.logs.length) lines.push(more);
     }
     return { text: lines };
   } catch (err) {

@@ -43,14 +43,14 @@ export function functionCallLines(call: FunctionCall, response: unknown, c: Func
   return lines;
 }
 
-/** The last lines of a log that fit in `maxChars` (with line breaks), oldest first. */
-export function logTail(logs: readonly FunctionCallLogEntry[], maxChars: number, lineChars = 1000): string[] {
+/** The last lines of a log that fit in `maxChars` (each with `indent` before it and a line break), oldest first. */
+export function logTail(logs: readonly FunctionCallLogEntry[], maxChars: number, lineChars = 1000, indent = ''): string[] {
   // The end of the logs is where a failure shows: fill the room from the last line backwards.
   const picked: string[] = [];
   let room = maxChars;
   for (let i = logs.length - 1; i >= 0; i--) {
     // The last line shows even when long: cut to the room there is.
-    const line = logLine(logs[i], picked.length === 0 ? Math.min(lineChars, room - 20) : lineChars);
+    const line = `${indent}${logLine(logs[i], picked.length === 0 ? Math.min(lineChars, room - indent.length - 20) : lineChars)}`;
     if (line.length + 1 > room) break;
     picked.push(line);
     room -= line.length + 1;
