@@ -10,6 +10,7 @@ export {
   getExecutionText,
   listExecutionsText,
   listWorkflowsText,
+  fit,
   type ReadContext,
   retrieveExecution,
   retrieveVersion,

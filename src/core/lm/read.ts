@@ -8,17 +8,25 @@ import { functionCallOf } from '../executions/taskTree';
 import { type ExecutionDetailed, type ExecutionFilter } from '../schemas/executions';
 import { type FunctionCall } from '../schemas/functions';
 import { type WorkflowVersion } from '../schemas/workflows';
-import { oneLine } from './budget';
+import { fitToTokens, oneLine, type TokenCounter } from './budget';
 import { formatExecution, formatExecutionList, isProblemTask, type TextContext, versionName, where } from './executionText';
 import { formatFindings } from './definitionCheck';
 import { formatFunctionLogs } from './functionLogsText';
 import { executionStatuses, parseTimeBound, taskStatuses, TOOL, type ToolInput } from './inputs';
 import { formatVersionDefinition, formatWorkflowList, formatWorkflowVersions, newestFirst } from './workflowText';
 
-/** A connection's client and names, the clock and the answer's budget. */
-export interface ReadContext extends TextContext {
+/** A connection's client and names, the clock and the answer's budget in tokens. */
+export interface ReadContext extends Omit<TextContext, 'maxChars'> {
   readonly client: CdfClient;
   readonly signal?: AbortSignal;
+  readonly maxTokens: number;
+  /** The caller's model's token count, when VS Code passes one; else the estimate. */
+  readonly countTokens?: TokenCounter;
+}
+
+/** Renders an answer within the context's token budget. */
+export function fit(ctx: ReadContext, render: (text: TextContext) => string): Promise<string> {
+  return fitToTokens((maxChars) => render({ connection: ctx.connection, project: ctx.project, now: ctx.now, maxChars }), ctx.maxTokens, ctx.countTokens);
 }
 
 const isNotFound = (e: unknown): e is CdfApiError => e instanceof CdfApiError && e.reason === 'not-found';
@@ -70,12 +78,14 @@ export async function listWorkflowsText(input: ToolInput<typeof TOOL.listWorkflo
   }
   if (input.workflowExternalId !== undefined && input.version !== undefined) {
     const v = await retrieveVersion(ctx, input.workflowExternalId, input.version);
-    return formatVersionDefinition(v, checkDefinition(v.workflowDefinition), ctx);
+    const problems = checkDefinition(v.workflowDefinition);
+    return fit(ctx, (t) => formatVersionDefinition(v, problems, t));
   }
   if (input.workflowExternalId !== undefined) {
     const workflow = await retrieveWorkflow(ctx, input.workflowExternalId);
     const versions = await collect(ctx.client.versions.iterate({ workflowFilters: [{ externalId: workflow.externalId }], limit: 1000, signal: ctx.signal }));
-    return formatWorkflowVersions(workflow, versions.sort(newestFirst), ctx);
+    versions.sort(newestFirst);
+    return fit(ctx, (t) => formatWorkflowVersions(workflow, versions, t));
   }
   const [workflows, versions] = await Promise.all([
     collect(ctx.client.workflows.iterate({ limit: 1000, signal: ctx.signal })),
@@ -84,7 +94,7 @@ export async function listWorkflowsText(input: ToolInput<typeof TOOL.listWorkflo
   const byWorkflow = new Map<string, WorkflowVersion[]>();
   for (const v of versions.sort(newestFirst)) byWorkflow.set(v.workflowExternalId, [...(byWorkflow.get(v.workflowExternalId) ?? []), v]);
   workflows.sort((a, b) => a.externalId.localeCompare(b.externalId));
-  return formatWorkflowList(workflows, byWorkflow, ctx);
+  return fit(ctx, (t) => formatWorkflowList(workflows, byWorkflow, t));
 }
 
 export async function listExecutionsText(input: ToolInput<typeof TOOL.listExecutions>, ctx: ReadContext): Promise<string> {
@@ -114,13 +124,13 @@ export async function listExecutionsText(input: ToolInput<typeof TOOL.listExecut
     throw new InputError('createdAfter is later than createdBefore: swap them.');
   }
   const page = await ctx.client.executions.list({ filter, limit: input.limit ?? 20, signal: ctx.signal });
-  return formatExecutionList(page.items, { filters: described.join(', '), more: page.nextCursor !== undefined }, ctx);
+  return fit(ctx, (t) => formatExecutionList(page.items, { filters: described.join(', '), more: page.nextCursor !== undefined }, t));
 }
 
 export async function getExecutionText(input: ToolInput<typeof TOOL.getExecution>, ctx: ReadContext): Promise<string> {
   const taskStatus = taskStatuses(input.taskStatus);
   const e = await retrieveExecution(ctx, input.executionId);
-  return formatExecution(e, { taskExternalId: input.taskExternalId, taskStatus, taskOffset: input.taskOffset }, ctx);
+  return fit(ctx, (t) => formatExecution(e, { taskExternalId: input.taskExternalId, taskStatus, taskOffset: input.taskOffset }, t));
 }
 
 interface CallTarget {
@@ -188,18 +198,21 @@ export async function functionLogsText(input: ToolInput<typeof TOOL.getFunctionL
     if (!isNotFound(e)) throw e;
     throw new InputError(`There is no call ${target.callId} of function ${target.functionId} on ${where(ctx)} (calls are kept for a limited time).`);
   }
-  return formatFunctionLogs(
-    read.call,
-    read.logs,
-    read.response,
-    { about: target.about, functionExternalId: target.functionExternalId, where: where(ctx), now: ctx.now },
-    { contains: input.contains, tailLines: input.tailLines },
-    ctx.maxChars,
+  return fit(ctx, (t) =>
+    formatFunctionLogs(
+      read.call,
+      read.logs,
+      read.response,
+      { about: target.about, functionExternalId: target.functionExternalId, where: where(ctx), now: ctx.now },
+      { contains: input.contains, tailLines: input.tailLines },
+      t.maxChars,
+    ),
   );
 }
 
 /** A deployed version's definition, checked like a definition file. */
 export async function checkVersionText(ctx: ReadContext, workflowExternalId: string, version: string): Promise<string> {
   const v = await retrieveVersion(ctx, workflowExternalId, version);
-  return formatFindings(`${workflowExternalId} version ${version} as deployed on ${where(ctx)}`, v.workflowDefinition.tasks.length, checkDefinition(v.workflowDefinition), ctx.maxChars);
+  const problems = checkDefinition(v.workflowDefinition);
+  return fit(ctx, (t) => formatFindings(`${workflowExternalId} version ${version} as deployed on ${where(ctx)}`, v.workflowDefinition.tasks.length, problems, t.maxChars));
 }

@@ -6,6 +6,7 @@ import {
   checkDefinitionText,
   checkVersionText,
   explainFailureText,
+  fitToTokens,
   functionLogsText,
   getExecutionText,
   listExecutionsText,
@@ -95,16 +96,18 @@ function checkDefinitionTool(services: Services): vscode.LanguageModelTool<unkno
         if (sources !== 1) {
           throw new InputError('Give exactly one definition to check: path (a workspace file), text (JSON), or workflowExternalId and version (a deployed version).');
         }
-        const max = answerBudget(options);
+        const budget = answerBudget(options);
         if (input.path !== undefined) {
           const uri = await resolveWorkspaceFile(input.path);
-          return checkDefinitionText(await readText(uri), workspaceName(uri), max);
+          const text = await readText(uri);
+          return fitToTokens((max) => checkDefinitionText(text, workspaceName(uri), max), budget.maxTokens, budget.countTokens);
         }
-        if (input.text !== undefined) return checkDefinitionText(input.text, 'the text', max);
+        const inline = input.text;
+        if (inline !== undefined) return fitToTokens((max) => checkDefinitionText(inline, 'the text', max), budget.maxTokens, budget.countTokens);
         if (input.workflowExternalId === undefined || input.version === undefined) throw new InputError('A deployed version needs both workflowExternalId and version.');
         const target = await resolveTarget(services, input.connection);
         use(target.client);
-        return checkVersionText(readContext(target, max, signal), input.workflowExternalId, input.version);
+        return checkVersionText(readContext(target, budget, signal), input.workflowExternalId, input.version);
       }),
   };
 }

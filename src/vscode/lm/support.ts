@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { type CdfClient } from '../../core/client';
 import { CancelledError, InputError } from '../../core/errors';
-import { charBudget, describeError, type ReadContext, type ToolName } from '../../core/lm';
+import { describeError, estimateTokens, type ReadContext, type TokenCounter, tokenBudget, type ToolName } from '../../core/lm';
 import { maskCredentialPatterns } from '../../core/redact';
 import { type ConnectionSettings } from '../config';
 import { describeConnection } from '../connections/model';
@@ -52,13 +52,23 @@ export async function resolveTarget(services: Services, name: string | undefined
   return { connection, client, project, baseUrl };
 }
 
-export function readContext(target: ToolTarget, maxChars: number, signal: AbortSignal): ReadContext {
-  return { client: target.client, connection: target.connection.name, project: target.project, now: Date.now(), maxChars, signal };
+/** What an answer may cost: about 4,000 tokens, or the caller's budget when smaller, counted by the caller's model when it says how. */
+export interface AnswerBudget {
+  readonly maxTokens: number;
+  readonly countTokens?: TokenCounter;
 }
 
-/** Characters an answer may have: about 4,000 tokens, or what the caller asked for when that is less. */
-export function answerBudget(options: { tokenizationOptions?: vscode.LanguageModelToolTokenizationOptions }): number {
-  return charBudget(options.tokenizationOptions?.tokenBudget);
+export function answerBudget(options: { tokenizationOptions?: vscode.LanguageModelToolTokenizationOptions }): AnswerBudget {
+  const t = options.tokenizationOptions;
+  return {
+    maxTokens: tokenBudget(t?.tokenBudget),
+    // A counter that fails leaves the estimate in charge rather than failing the call.
+    countTokens: t ? (text) => Promise.resolve(t.countTokens(text)).then((n) => (Number.isFinite(n) ? n : estimateTokens(text)), () => estimateTokens(text)) : undefined,
+  };
+}
+
+export function readContext(target: ToolTarget, budget: AnswerBudget, signal: AbortSignal): ReadContext {
+  return { client: target.client, connection: target.connection.name, project: target.project, now: Date.now(), signal, ...budget };
 }
 
 /** An AbortSignal that follows a cancellation token. */

@@ -9,6 +9,7 @@ import { isAsyncWaiting } from '../../core/executions/taskTree';
 import {
   canonicalJson,
   fingerprint,
+  fitToTokens,
   formatExecution,
   inlineRunInput,
   inputPreview,
@@ -29,7 +30,7 @@ import { escapeMarkdown, fencedBlock, inlineCode } from '../details/markdown';
 import { type ExecutionRef } from '../executions/tracker';
 import { RunInputChecker } from '../run/inputFile';
 import { type Services } from '../services';
-import { answer, answerBudget, ConfirmedCalls, readContext, redacted, resolveTarget, signalOf, type ToolTarget } from './support';
+import { answer, answerBudget, type AnswerBudget, ConfirmedCalls, readContext, redacted, resolveTarget, signalOf, type ToolTarget } from './support';
 import { resolveWorkspaceFile } from './workspaceFiles';
 
 type WriteToolName = typeof TOOL.runWorkflow | typeof TOOL.cancelExecution | typeof TOOL.retryExecution | typeof TOOL.completeAsyncTask;
@@ -47,7 +48,7 @@ interface WriteToolSpec<N extends WriteToolName, P extends Plan> {
   /** The progress message while it runs. */
   progress(plan: P): string;
   /** Sends the change and describes the outcome. */
-  send(plan: P, input: ToolInput<N>, signal: AbortSignal, maxChars: number): Promise<string>;
+  send(plan: P, input: ToolInput<N>, signal: AbortSignal, budget: AnswerBudget): Promise<string>;
 }
 
 /** Where a change goes: `connection **X** (project **p**, https://...)`. */
@@ -107,7 +108,7 @@ async function waitForEnd(services: Services, ref: ExecutionRef, seconds: number
 }
 
 /** After a change: the execution's final state when it ended within the wait, else how to follow it. */
-async function outcome(services: Services, plan: Plan, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal, maxChars: number, head: string[]): Promise<string> {
+async function outcome(services: Services, plan: Plan, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal, budget: AnswerBudget, head: string[]): Promise<string> {
   const final = await waitForEnd(services, ref, seconds, signal);
   if (signal.aborted) throw new vscode.CancellationError();
   const follow = `Its state: ${TOOL.getExecution} {"executionId": "${ref.executionId}"}; if it fails: ${TOOL.explainFailure} {"executionId": "${ref.executionId}"}.`;
@@ -115,8 +116,15 @@ async function outcome(services: Services, plan: Plan, ref: ExecutionRef, second
     const waited = seconds ? ` It was still running after ${seconds} s.` : '';
     return `${head.join('\n')}\nThe run is followed in VS Code; a notification says how it ends.${waited} ${follow}`;
   }
-  const rest = formatExecution(final, {}, { connection: plan.target.connection.name, project: plan.target.project, now: Date.now(), maxChars: Math.max(0, maxChars - head.join('\n').length - 200) });
-  return `${head.join('\n')}\nIt ended ${final.status}:\n${rest}`;
+  const now = Date.now();
+  return fitToTokens(
+    (maxChars) => {
+      const start = `${head.join('\n')}\nIt ended ${final.status}:\n`;
+      return `${start}${formatExecution(final, {}, { connection: plan.target.connection.name, project: plan.target.project, now, maxChars: Math.max(0, maxChars - start.length) })}`;
+    },
+    budget.maxTokens,
+    budget.countTokens,
+  );
 }
 
 interface RunPlan extends Plan {
@@ -154,7 +162,7 @@ function runTool(services: Services, confirmed: ConfirmedCalls, checker: RunInpu
       }
       const metadata = input.metadata === undefined ? {} : checkUserRunMetadata(input.metadata);
       const target = await resolveTarget(services, input.connection);
-      const version = await retrieveVersion(readContext(target, 0, signal), input.workflowExternalId, input.version);
+      const version = await retrieveVersion(readContext(target, { maxTokens: 0 }, signal), input.workflowExternalId, input.version);
       const missing = missingInputReferences(version.workflowDefinition, runInput.input);
       return {
         target,
@@ -182,7 +190,7 @@ function runTool(services: Services, confirmed: ConfirmedCalls, checker: RunInpu
       return { title: `Run ${p.workflowExternalId} version ${p.version} in ${p.target.project}?`, message: lines.join('\n') };
     },
     progress: (p) => `Starting ${p.workflowExternalId}@${p.version} on ${p.target.connection.name}`,
-    async send(p, input, signal, maxChars) {
+    async send(p, input, signal, budget) {
       const execution = await p.target.client.executions.run(p.workflowExternalId, p.version, { input: p.input.input, metadata: p.metadata, signal });
       const ref: ExecutionRef = { connection: p.target.connection.name, executionId: execution.id };
       services.log.info(
@@ -195,7 +203,7 @@ function runTool(services: Services, confirmed: ConfirmedCalls, checker: RunInpu
         `input: ${p.source}, ${p.input.bytes.toLocaleString('en-US')} bytes; metadata: ${Object.keys(p.metadata).length ? Object.entries(p.metadata).map(([k, v]) => `${k}=${v}`).join(', ') : 'none'}.`,
       ];
       if (p.missing.length) head.push(`warning: the version reads input keys the input lacks: ${missingText(p.missing)}; those tasks get no value and may fail.`);
-      return outcome(services, p, ref, input.waitSeconds, signal, maxChars, head);
+      return outcome(services, p, ref, input.waitSeconds, signal, budget, head);
     },
   });
 }
@@ -221,7 +229,7 @@ function cancelTool(services: Services, confirmed: ConfirmedCalls): vscode.Langu
   return writeTool<typeof TOOL.cancelExecution, CancelPlan>(services, confirmed, TOOL.cancelExecution, {
     async plan(input, signal) {
       const target = await resolveTarget(services, input.connection);
-      const e = await retrieveExecution(readContext(target, 0, signal), input.executionId);
+      const e = await retrieveExecution(readContext(target, { maxTokens: 0 }, signal), input.executionId);
       if (e.status !== 'RUNNING') {
         throw new InputError(`Execution ${e.id} of ${versionName(e)} has already ended (${e.status}); there is nothing to cancel.`);
       }
@@ -260,7 +268,7 @@ function retryTool(services: Services, confirmed: ConfirmedCalls): vscode.Langua
   return writeTool<typeof TOOL.retryExecution, ExecutionPlan>(services, confirmed, TOOL.retryExecution, {
     async plan(input, signal) {
       const target = await resolveTarget(services, input.connection);
-      const e = await retrieveExecution(readContext(target, 0, signal), input.executionId);
+      const e = await retrieveExecution(readContext(target, { maxTokens: 0 }, signal), input.executionId);
       if (!RETRYABLE.includes(e.status)) {
         throw new InputError(`Execution ${e.id} of ${versionName(e)} is ${e.status}; only a failed, timed-out or terminated execution can be retried.`);
       }
@@ -278,14 +286,14 @@ function retryTool(services: Services, confirmed: ConfirmedCalls): vscode.Langua
       return { title: `Retry ${versionName(e)} in ${p.target.project}?`, message: lines.join('\n') };
     },
     progress: (p) => `Retrying execution ${p.execution.id}`,
-    async send(p, input, signal, maxChars) {
+    async send(p, input, signal, budget) {
       await p.target.client.executions.retry(p.execution.id, { signal });
       const after = await reread(services, p, p.execution.id, signal);
       const ref: ExecutionRef = { connection: p.target.connection.name, executionId: after.id };
       services.log.info(`Retried execution ${after.id} of ${versionName(after)} on "${ref.connection}" from a language-model tool call.`);
       services.tracker.follow(ref, after).catch((e: unknown) => services.log.warn(`Following execution ${after.id}: ${e instanceof Error ? e.message : String(e)}`));
       const head = [`Retried execution ${after.id} of ${versionName(after)} on connection "${ref.connection}" (project ${p.target.project}); status ${after.status}.`];
-      return outcome(services, p, ref, input.waitSeconds, signal, maxChars, head);
+      return outcome(services, p, ref, input.waitSeconds, signal, budget, head);
     },
   });
 }
@@ -297,7 +305,7 @@ function completeTaskTool(services: Services, confirmed: ConfirmedCalls): vscode
       const status = taskUpdateStatus(input.status);
       const output = input.output === undefined ? undefined : inlineRunInput(input.output, 'task output');
       const target = await resolveTarget(services, input.connection);
-      const e = await retrieveExecution(readContext(target, 0, signal), input.executionId);
+      const e = await retrieveExecution(readContext(target, { maxTokens: 0 }, signal), input.executionId);
       const task = e.executedTasks.find((t) => t.externalId === input.taskExternalId);
       if (!task) {
         const waiting = e.executedTasks.filter((t) => isAsyncWaiting(e, t)).map((t) => t.externalId);

@@ -1,24 +1,57 @@
 import * as assert from 'node:assert/strict';
+import { countTokens as cl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { countTokens as o200k } from 'gpt-tokenizer/encoding/o200k_base';
 import {
   BoundedText,
-  CHARS_PER_TOKEN,
-  charBudget,
   clip,
   compactJson,
   DEFAULT_TOOL_TOKEN_BUDGET,
   estimateTokens,
+  fitToTokens,
   MIN_TOOL_TOKEN_BUDGET,
   oneLine,
+  tokenBudget,
 } from '../../../../src/core/lm/budget';
+import { fanOutExecution, logLines } from './builders';
 
 describe('language-model answers: budgets and cuts', () => {
   it('gives an answer about 4,000 tokens by default, less when the caller asks for less, never more', () => {
-    assert.equal(charBudget(), Math.floor(DEFAULT_TOOL_TOKEN_BUDGET * CHARS_PER_TOKEN));
-    assert.equal(charBudget(1000), Math.floor(1000 * CHARS_PER_TOKEN));
-    assert.equal(charBudget(100_000), charBudget());
-    assert.equal(charBudget(10), Math.floor(MIN_TOOL_TOKEN_BUDGET * CHARS_PER_TOKEN));
-    assert.equal(charBudget(Number.NaN), charBudget());
-    assert.ok(estimateTokens('x'.repeat(charBudget())) <= DEFAULT_TOOL_TOKEN_BUDGET);
+    assert.equal(tokenBudget(), DEFAULT_TOOL_TOKEN_BUDGET);
+    assert.equal(tokenBudget(1000), 1000);
+    assert.equal(tokenBudget(100_000), DEFAULT_TOOL_TOKEN_BUDGET);
+    assert.equal(tokenBudget(10), MIN_TOOL_TOKEN_BUDGET);
+    assert.equal(tokenBudget(Number.NaN), DEFAULT_TOOL_TOKEN_BUDGET);
+  });
+
+  it('estimates no fewer tokens than GPT-4 and GPT-4o count, for ids, JSON, logs and prose', () => {
+    const e = fanOutExecution({ dynamicTasks: 2, per: 60, failed: ['site-1-3'] });
+    const samples: Record<string, string> = {
+      'task lines': e.executedTasks.map((t) => `- ${t.parentTaskExternalId ?? ''} › ${t.externalId} [transformation tr-${t.externalId}] ${t.status} 4 s`).join('\n'),
+      'ids and timestamps': e.executedTasks.map((t) => `${t.id} 2026-05-01 02:00:0${t.externalId.length % 10} UTC`).join('\n'),
+      json: JSON.stringify(e.executedTasks),
+      logs: logLines(20_000).map((l) => `02:00:01 ${l.message}`).join('\n'),
+      prose: 'Why execution 6b0b3c1e of daily-asset-sync@2 ended FAILED: the SAP gateway did not answer within 30 s, so the contextualization task failed and the hierarchy refresh never started. '.repeat(40),
+      uuids: Array.from({ length: 200 }, (_, i) => `6b0b3c1e-${String(i).padStart(4, '0')}-4000-8000-0000000005${String(i).padStart(2, '0')}`).join(', '),
+    };
+    for (const [name, text] of Object.entries(samples)) {
+      const real = Math.max(o200k(text), cl100k(text));
+      const estimate = estimateTokens(text);
+      assert.ok(estimate >= real, `${name}: estimated ${estimate}, real ${real}`);
+      assert.ok(estimate <= real * 1.6, `${name}: estimated ${estimate}, real ${real}: too wasteful`);
+    }
+  });
+
+  it('fits an answer to its token budget by rendering it smaller, with the caller\'s counter when given', async () => {
+    const render = (maxChars: number) => clip('word 123, '.repeat(5000), maxChars);
+    const fitted = await fitToTokens(render, 1000);
+    assert.ok(estimateTokens(fitted) <= 1000 && estimateTokens(fitted) > 800, `${estimateTokens(fitted)} tokens`);
+    const counted: number[] = [];
+    const byCaller = await fitToTokens(render, 1000, (t) => {
+      counted.push(t.length);
+      return Promise.resolve(t.length);
+    });
+    assert.ok(byCaller.length <= 1000 && byCaller.length > 900);
+    assert.ok(counted.length >= 2, 'counted, rendered again, counted');
   });
 
   it('cuts text to its limit and says how much it cut, keeping the head or the tail', () => {

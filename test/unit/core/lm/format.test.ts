@@ -1,11 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { charBudget, DEFAULT_TOOL_TOKEN_BUDGET, estimateTokens } from '../../../../src/core/lm/budget';
+import { DEFAULT_TOOL_TOKEN_BUDGET, estimateTokens, fitToTokens } from '../../../../src/core/lm/budget';
 import { checkDefinitionText } from '../../../../src/core/lm/definitionCheck';
 import { formatExecution, formatExecutionList, orderedTasks, type TextContext } from '../../../../src/core/lm/executionText';
 import { formatFunctionLogs } from '../../../../src/core/lm/functionLogsText';
 import { failedCall, fanOutExecution, logLines } from './builders';
 
-const ctx: TextContext = { connection: 'Prod', project: 'acme-prod', now: Date.parse('2026-05-01T03:00:00Z'), maxChars: charBudget() };
+const ctx: TextContext = { connection: 'Prod', project: 'acme-prod', now: Date.parse('2026-05-01T03:00:00Z'), maxChars: 14_000 };
+
+/** An answer as a tool gives it: rendered to fit the default token budget. */
+function fitted(render: (c: TextContext) => string): Promise<string> {
+  return fitToTokens((maxChars) => render({ ...ctx, maxChars }), DEFAULT_TOOL_TOKEN_BUDGET);
+}
 
 /** The task names an answer lists, one per `- name [` line. */
 function listed(text: string): string[] {
@@ -18,12 +23,13 @@ function nextOffset(text: string): number | undefined {
 }
 
 describe('language-model answers: executions, logs, definitions', () => {
-  it('keeps a 506-task execution within about 4,000 tokens, failed tasks first, and marks the cut', () => {
+  it('keeps a 506-task execution within about 4,000 tokens, failed tasks first, and marks the cut', async () => {
     const e = fanOutExecution({ dynamicTasks: 5, per: 100, failed: ['site-1-7', 'site-3-99'] });
     assert.equal(e.executedTasks.length, 506);
-    const text = formatExecution(e, {}, ctx);
-    assert.ok(text.length <= ctx.maxChars, `${text.length} characters`);
-    assert.ok(estimateTokens(text) <= DEFAULT_TOOL_TOKEN_BUDGET);
+    assert.ok(formatExecution(e, {}, ctx).length <= ctx.maxChars, 'a formatter keeps to its characters');
+    const text = await fitted((c) => formatExecution(e, {}, c));
+    assert.ok(estimateTokens(text) <= DEFAULT_TOOL_TOKEN_BUDGET, `${estimateTokens(text)} tokens`);
+    assert.ok(estimateTokens(text) > DEFAULT_TOOL_TOKEN_BUDGET * 0.8, 'and uses most of them');
     assert.match(text, /^Execution 6b0b3c1e-0000-4000-8000-000000000500: site-batch-processing@1 FAILED on connection "Prod" \(project acme-prod\)\./);
     assert.match(text, /tasks: 506 ran of 6 defined \(COMPLETED 502, FAILED 4\)/);
     assert.match(text, /tasks that failed \(4\):/);
@@ -35,14 +41,15 @@ describe('language-model answers: executions, logs, definitions', () => {
     assert.match(text, /\[truncated: tasks \d+–506 of 506 not shown \(COMPLETED \d+(, FAILED \d)?\)\. Next page: cdfWorkflows_getExecution \{"executionId":"6b0b3c1e-0000-4000-8000-000000000500","taskOffset":\d+\}/);
   });
 
-  it('pages through every task of the execution with the offsets its cuts give, each once', () => {
+  it('pages through every task of the execution with the offsets its cuts give, each once', async () => {
     const e = fanOutExecution({ dynamicTasks: 5, per: 100 });
     const seen: string[] = [];
     let offset: number | undefined = 0;
     let pages = 0;
     while (offset !== undefined) {
-      const text = formatExecution(e, { taskOffset: offset }, ctx);
-      assert.ok(text.length <= ctx.maxChars);
+      const from: number = offset;
+      const text = await fitted((c) => formatExecution(e, { taskOffset: from }, c));
+      assert.ok(estimateTokens(text) <= DEFAULT_TOOL_TOKEN_BUDGET);
       seen.push(...listed(text));
       const next = nextOffset(text);
       assert.ok(next === undefined || next > offset, 'every page moves on');
@@ -79,10 +86,10 @@ describe('language-model answers: executions, logs, definitions', () => {
     assert.match(text, /createdBefore "2026-05-01T01:58:00.000Z"/);
   });
 
-  it('keeps the end of 1 MB of function logs within about 4,000 tokens and says what it cut', () => {
+  it('keeps the end of 1 MB of function logs within about 4,000 tokens and says what it cut', async () => {
     const logs = logLines(1024 * 1024);
-    const text = formatFunctionLogs(failedCall(), logs, undefined, { where: 'connection "Prod" (project acme-prod)', now: ctx.now, about: 'for task check of execution x (wf@1)' }, {}, ctx.maxChars);
-    assert.ok(text.length <= ctx.maxChars, `${text.length} characters`);
+    const text = await fitted((c) => formatFunctionLogs(failedCall(), logs, undefined, { where: 'connection "Prod" (project acme-prod)', now: ctx.now, about: 'for task check of execution x (wf@1)' }, {}, c.maxChars));
+    assert.ok(estimateTokens(text) <= DEFAULT_TOOL_TOKEN_BUDGET, `${estimateTokens(text)} tokens`);
     assert.match(text, /^Function call 45 of function 12 for task check of execution x \(wf@1\) on connection "Prod" \(project acme-prod\): Failed\./);
     assert.match(text, /error: ValueError: gap too long/);
     assert.match(text, /error trace \(end\): Traceback/);

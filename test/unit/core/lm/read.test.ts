@@ -2,7 +2,7 @@
 // sends anything but reads.
 import * as assert from 'node:assert/strict';
 import { InputError } from '../../../../src/core/errors';
-import { charBudget } from '../../../../src/core/lm/budget';
+import { DEFAULT_TOOL_TOKEN_BUDGET, estimateTokens } from '../../../../src/core/lm/budget';
 import { explainFailureText } from '../../../../src/core/lm/explain';
 import { functionLogsText, getExecutionText, listExecutionsText, listWorkflowsText, type ReadContext } from '../../../../src/core/lm/read';
 import { ManualClock, type Sandbox } from '../../../../src/sandbox/index';
@@ -24,7 +24,7 @@ describe('core/lm read-only tools against the sandbox', function () {
   let failedId = '';
   let okId = '';
 
-  const ctx = (): ReadContext => ({ client: t!.client, connection: 'Test', project: sandbox!.project, now: clock.now(), maxChars: charBudget() });
+  const ctx = (): ReadContext => ({ client: t!.client, connection: 'Test', project: sandbox!.project, now: clock.now(), maxTokens: DEFAULT_TOOL_TOKEN_BUDGET });
 
   before(async () => {
     sandbox = await startTestSandbox({ clock });
@@ -70,7 +70,7 @@ describe('core/lm read-only tools against the sandbox', function () {
 
   it('explains a failure in one call: the failed task, its reason and resolved input, upstream output, the call and its last log lines', async () => {
     const text = await explainFailureText({ executionId: failedId }, ctx());
-    assert.ok(text.length <= charBudget());
+    assert.ok(estimateTokens(text) <= DEFAULT_TOOL_TOKEN_BUDGET);
     assert.match(text, new RegExp(`^Why execution ${failedId} of quality@1 ended FAILED with 1 failed task\\.`));
     assert.match(text, /input: \{"day":"2026-04-30"\}/);
     assert.match(text, /\* check \[function fn-check\] FAILED: task id [^;]+; took 2 s; retries allowed 0; .*depends on prepare; function id \d+ call id \d+/);
