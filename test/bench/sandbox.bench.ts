@@ -1,4 +1,4 @@
-// Sandbox benchmark (npm run bench:sandbox): figures one per line, compared to the budgets of issue 3.
+// Sandbox benchmark (npm run bench:sandbox): figures one per line, each compared to its budget:
 //   - a filtered page of 100 executions (status filter) out of 100,000 in 1,000 workflows: p50 <= 5 ms
 //   - memory after loading them: <= 300 MB
 //   - startup with the demo seed: <= 300 ms

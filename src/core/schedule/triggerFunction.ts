@@ -31,7 +31,7 @@ export function buildTriggerFunction(): TriggerFunctionPackage {
 /** Function secrets the handler reads (keys: lowercase letters, digits and '-', at most 15 characters). */
 export const TRIGGER_FUNCTION_SECRET_KEYS = { clientId: 'client-id', clientSecret: 'client-secret' } as const;
 
-/** Default external id of the one trigger function that serves every schedule of a project (issue 6). */
+/** Default external id of the one trigger function that serves every schedule of a project. */
 export const TRIGGER_FUNCTION_DEFAULT_EXTERNAL_ID = 'workflow-trigger';
 
 export interface TriggerFunctionEnvironment {

@@ -6,6 +6,7 @@ import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
 import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
 import { InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 import { describeConnection, SANDBOX_CLIENT } from './model';
 import { SandboxHost } from './sandboxHost';
@@ -24,16 +25,16 @@ interface CachedClient {
   client: Promise<CdfClient>;
 }
 
-export class ConnectionManager implements vscode.Disposable {
+export class ConnectionManager extends DisposableBase {
   private readonly clients = new Map<string, CachedClient>();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   /** Fires when the list of connections, the active one, or a connection's credentials changed. */
   readonly onDidChange = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>> = {};
 
   constructor(private readonly deps: ConnectionManagerDeps) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.connections') || e.affectsConfiguration('cdfWorkflows.activeConnection') || e.affectsConfiguration('cdfWorkflows.requestTimeoutSeconds')) {
           this.dropStaleClients();
@@ -209,9 +210,8 @@ export class ConnectionManager implements vscode.Disposable {
     cached.client.then(c => c.close(), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const name of [...this.clients.keys()]) this.dropClient(name);
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+    super.dispose();
   }
 }

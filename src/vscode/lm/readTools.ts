@@ -17,14 +17,13 @@ import {
   type ToolInput,
   type ToolName,
 } from '../../core/lm';
-import { type Services } from '../services';
-import { answer, answerBudget, readContext, resolveConnection, resolveTarget } from './support';
+import { answer, answerBudget, type LmServices, readContext, resolveConnection, resolveTarget } from './support';
 import { readText, resolveWorkspaceFile, workspaceName } from './workspaceFiles';
 
 type ReadToolName = Exclude<ToolName, typeof TOOL.runWorkflow | typeof TOOL.cancelExecution | typeof TOOL.retryExecution | typeof TOOL.completeAsyncTask>;
 
 /** The connection a progress message names; the call itself reports a wrong one. */
-function on(services: Services, input: unknown): string {
+function on(services: LmServices, input: unknown): string {
   const name = (input as { connection?: unknown } | undefined)?.connection;
   try {
     return ` on ${resolveConnection(services, typeof name === 'string' ? name : undefined).name}`;
@@ -40,7 +39,7 @@ function field(input: unknown, key: string): string | undefined {
 
 /** A tool that reads one connection: parse the input, resolve the connection, answer with core's text. */
 function readTool<N extends ReadToolName>(
-  services: Services,
+  services: LmServices,
   name: N,
   progress: (input: unknown) => string,
   read: (input: ToolInput<N>, ctx: ReadContext) => Promise<string>,
@@ -57,7 +56,7 @@ function readTool<N extends ReadToolName>(
   };
 }
 
-export function readTools(services: Services): Record<ReadToolName, vscode.LanguageModelTool<unknown>> {
+export function readTools(services: LmServices): Record<ReadToolName, vscode.LanguageModelTool<unknown>> {
   return {
     [TOOL.listWorkflows]: readTool(
       services,
@@ -79,7 +78,7 @@ export function readTools(services: Services): Record<ReadToolName, vscode.Langu
 }
 
 /** Checks a workspace file, text, or a deployed version; only the last needs a connection. */
-function checkDefinitionTool(services: Services): vscode.LanguageModelTool<unknown> {
+function checkDefinitionTool(services: LmServices): vscode.LanguageModelTool<unknown> {
   const name = TOOL.checkDefinition;
   return {
     prepareInvocation: (options) => ({

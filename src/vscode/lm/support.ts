@@ -10,6 +10,9 @@ import { type ConnectionSettings } from '../config';
 import { describeConnection } from '../connections/model';
 import { type Services } from '../services';
 
+/** What the tools use of the extension's services. */
+export type LmServices = Pick<Services, 'log' | 'connections' | 'tracker' | 'tree' | 'runs'>;
+
 /** The connection a call works on, with its client. */
 export interface ToolTarget {
   readonly connection: ConnectionSettings;
@@ -18,13 +21,13 @@ export interface ToolTarget {
   readonly baseUrl: string;
 }
 
-function connectionList(services: Services): string {
+function connectionList(services: LmServices): string {
   const all = services.connections.list();
   return all.map((c) => `"${c.name}" (project ${c.project})`).join(', ');
 }
 
 /** The named connection, or the active one; an InputError that lists the connections when there is none. */
-export function resolveConnection(services: Services, name: string | undefined): ConnectionSettings {
+export function resolveConnection(services: LmServices, name: string | undefined): ConnectionSettings {
   const all = services.connections.list();
   if (all.length === 0) {
     throw new InputError(
@@ -45,7 +48,7 @@ export function resolveConnection(services: Services, name: string | undefined):
   throw new InputError(`No connection is active; the connections are: ${connectionList(services)}. Pass one of these names as connection.`);
 }
 
-export async function resolveTarget(services: Services, name: string | undefined): Promise<ToolTarget> {
+export async function resolveTarget(services: LmServices, name: string | undefined): Promise<ToolTarget> {
   const connection = resolveConnection(services, name);
   const { baseUrl, project } = describeConnection(connection);
   const { client } = await services.connections.client(connection.name);
@@ -95,7 +98,7 @@ export function redacted(text: string, client: CdfClient | undefined): string {
  * what went wrong and what to do. Cancellation is thrown as VS Code's CancellationError.
  */
 export async function answer(
-  services: Services,
+  services: LmServices,
   tool: ToolName,
   token: vscode.CancellationToken,
   work: (signal: AbortSignal, use: (client: CdfClient) => void) => Promise<string>,

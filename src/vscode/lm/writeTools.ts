@@ -28,12 +28,11 @@ import { checkUserRunMetadata, missingInputReferences, type MissingInputReferenc
 import { type TaskExecution, type TaskUpdateStatus } from '../../core/schemas/tasks';
 import { escapeMarkdown, fencedBlock, inlineCode } from '../details/markdown';
 import { type ExecutionRef } from '../executions/tracker';
-import { RunInputChecker } from '../run/inputFile';
-import { type Services } from '../services';
-import { answer, answerBudget, type AnswerBudget, ConfirmedCalls, readContext, redacted, resolveTarget, signalOf, type ToolTarget } from './support';
+import { type RunInputChecker } from '../run/inputFile';
+import { answer, answerBudget, type AnswerBudget, ConfirmedCalls, type LmServices, readContext, redacted, resolveTarget, signalOf, type ToolTarget } from './support';
 import { resolveWorkspaceFile } from './workspaceFiles';
 
-type WriteToolName = typeof TOOL.runWorkflow | typeof TOOL.cancelExecution | typeof TOOL.retryExecution | typeof TOOL.completeAsyncTask;
+export type WriteToolName = typeof TOOL.runWorkflow | typeof TOOL.cancelExecution | typeof TOOL.retryExecution | typeof TOOL.completeAsyncTask;
 
 interface Plan {
   readonly target: ToolTarget;
@@ -56,7 +55,7 @@ function whereMarkdown(t: ToolTarget): string {
   return `connection **${escapeMarkdown(t.connection.name)}** (CDF project **${escapeMarkdown(t.project)}** at ${inlineCode(t.baseUrl)})`;
 }
 
-function writeTool<N extends WriteToolName, P extends Plan>(services: Services, confirmed: ConfirmedCalls, name: N, spec: WriteToolSpec<N, P>): vscode.LanguageModelTool<unknown> {
+function writeTool<N extends WriteToolName, P extends Plan>(services: LmServices, confirmed: ConfirmedCalls, name: N, spec: WriteToolSpec<N, P>): vscode.LanguageModelTool<unknown> {
   const keyOf = (input: unknown) => `${name}\u0000${canonicalJson(input)}`;
   return {
     async prepareInvocation(options, token) {
@@ -93,7 +92,7 @@ function writeTool<N extends WriteToolName, P extends Plan>(services: Services, 
 }
 
 /** Waits up to `seconds` for an execution to end (following it as a details document does); undefined if it still runs. */
-async function waitForEnd(services: Services, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal): Promise<ExecutionDetailed | undefined> {
+async function waitForEnd(services: LmServices, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal): Promise<ExecutionDetailed | undefined> {
   if (!seconds) return undefined;
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), Math.min(seconds, MAX_WAIT_SECONDS) * 1000);
@@ -108,7 +107,7 @@ async function waitForEnd(services: Services, ref: ExecutionRef, seconds: number
 }
 
 /** After a change: the execution's final state when it ended within the wait, else how to follow it. */
-async function outcome(services: Services, plan: Plan, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal, budget: AnswerBudget, head: string[]): Promise<string> {
+async function outcome(services: LmServices, plan: Plan, ref: ExecutionRef, seconds: number | undefined, signal: AbortSignal, budget: AnswerBudget, head: string[]): Promise<string> {
   const final = await waitForEnd(services, ref, seconds, signal);
   if (signal.aborted) throw new vscode.CancellationError();
   const follow = `Its state: ${TOOL.getExecution} {"executionId": "${ref.executionId}"}; if it fails: ${TOOL.explainFailure} {"executionId": "${ref.executionId}"}.`;
@@ -140,7 +139,7 @@ function missingText(missing: readonly MissingInputReference[]): string {
   return missing.map((m) => `${m.path} (${m.taskExternalIds.length === 1 ? 'task' : 'tasks'} ${m.taskExternalIds.join(', ')})`).join(', ');
 }
 
-function runTool(services: Services, confirmed: ConfirmedCalls, checker: RunInputChecker): vscode.LanguageModelTool<unknown> {
+function runTool(services: LmServices, confirmed: ConfirmedCalls, checker: RunInputChecker): vscode.LanguageModelTool<unknown> {
   return writeTool<typeof TOOL.runWorkflow, RunPlan>(services, confirmed, TOOL.runWorkflow, {
     async plan(input, signal) {
       // The run command's checks, in its order, before any request: the input, then the metadata.
@@ -218,13 +217,13 @@ function executionFacts(e: ExecutionDetailed): string {
 }
 
 /** Reads the execution again after a change and tells the tree and open details documents. */
-async function reread(services: Services, p: Plan, executionId: string, signal: AbortSignal): Promise<ExecutionDetailed> {
+async function reread(services: LmServices, p: Plan, executionId: string, signal: AbortSignal): Promise<ExecutionDetailed> {
   const after = await p.target.client.executions.retrieve(executionId, { signal });
   services.tracker.publish({ connection: p.target.connection.name, execution: after });
   return after;
 }
 
-function cancelTool(services: Services, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
+function cancelTool(services: LmServices, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
   type CancelPlan = ExecutionPlan & { readonly reason?: string };
   return writeTool<typeof TOOL.cancelExecution, CancelPlan>(services, confirmed, TOOL.cancelExecution, {
     async plan(input, signal) {
@@ -264,7 +263,7 @@ function cancelTool(services: Services, confirmed: ConfirmedCalls): vscode.Langu
 
 const RETRYABLE = ['FAILED', 'TIMED_OUT', 'TERMINATED'];
 
-function retryTool(services: Services, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
+function retryTool(services: LmServices, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
   return writeTool<typeof TOOL.retryExecution, ExecutionPlan>(services, confirmed, TOOL.retryExecution, {
     async plan(input, signal) {
       const target = await resolveTarget(services, input.connection);
@@ -298,7 +297,7 @@ function retryTool(services: Services, confirmed: ConfirmedCalls): vscode.Langua
   });
 }
 
-function completeTaskTool(services: Services, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
+function completeTaskTool(services: LmServices, confirmed: ConfirmedCalls): vscode.LanguageModelTool<unknown> {
   type CompletePlan = ExecutionPlan & { readonly task: TaskExecution; readonly status: TaskUpdateStatus; readonly output?: RunInput };
   return writeTool<typeof TOOL.completeAsyncTask, CompletePlan>(services, confirmed, TOOL.completeAsyncTask, {
     async plan(input, signal) {
@@ -362,18 +361,14 @@ function completeTaskTool(services: Services, confirmed: ConfirmedCalls): vscode
   });
 }
 
-export function writeTools(services: Services): { tools: Record<WriteToolName, vscode.LanguageModelTool<unknown>> } & vscode.Disposable {
+export function writeTools(services: LmServices): Record<WriteToolName, vscode.LanguageModelTool<unknown>> {
   const confirmed = new ConfirmedCalls();
-  const checker = new RunInputChecker();
   return {
-    tools: {
-      [TOOL.runWorkflow]: runTool(services, confirmed, checker),
-      [TOOL.cancelExecution]: cancelTool(services, confirmed),
-      [TOOL.retryExecution]: retryTool(services, confirmed),
-      [TOOL.completeAsyncTask]: completeTaskTool(services, confirmed),
-    },
-    dispose: () => checker.dispose(),
+    // The run command's checker: a mistake in an input file is marked in the same place either way.
+    [TOOL.runWorkflow]: runTool(services, confirmed, services.runs.checker),
+    [TOOL.cancelExecution]: cancelTool(services, confirmed),
+    [TOOL.retryExecution]: retryTool(services, confirmed),
+    [TOOL.completeAsyncTask]: completeTaskTool(services, confirmed),
   };
 }
 
-export type { WriteToolName, ToolName };

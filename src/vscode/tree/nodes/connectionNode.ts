@@ -3,8 +3,7 @@ import * as vscode from 'vscode';
 import { type ConnectionSettings } from '../../config';
 import { connectionSummary } from '../../connections/model';
 import { inlineCode } from '../../details/markdown';
-import { type Services } from '../../services';
-import { type TreeContext } from '../context';
+import { type TreeContext, type TreeServices } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, type TreeNode } from '../node';
 import { WorkflowNode } from './workflowNode';
 
@@ -17,7 +16,7 @@ export class ConnectionNode extends LoadingNode {
     super(undefined, ctx.changes);
   }
 
-  get services(): Services {
+  get services(): TreeServices {
     return this.ctx.services;
   }
 
