@@ -21,7 +21,6 @@ import {
   taskUpdateStatus,
   TOOL,
   type ToolInput,
-  type ToolName,
   versionName,
 } from '../../core/lm';
 import { checkUserRunMetadata, missingInputReferences, type MissingInputReference, type RunInput } from '../../core/run';
