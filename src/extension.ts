@@ -27,6 +27,7 @@ import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { DetailsDocuments } from './vscode/details/documents';
 import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
+import { createDefinitionServices, definitionCommands } from './vscode/definitions';
 import { DisposableStore } from './vscode/lifecycle';
 import { LanguageModelTools } from './vscode/lm/tools';
 import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
@@ -70,12 +71,13 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
+  const definitions = store.add(createDefinitionServices(context, ui));
   store.add(new ConnectionStatusBar(connections));
   const lenses = store.add(new RunCodeLensProvider(runs.memory, () => connections.active()?.name));
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
 
-  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs });
+  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, definitions });
 
   const commands: Record<string, CommandHandler> = {
     'cdfWorkflows.showLog': () => log.show(true),
@@ -88,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     ...executionCommands(services),
     ...runCommands(services),
     ...scheduleCommands(services),
+    ...definitionCommands(definitions),
   };
   for (const registration of registerCommands(commands, { log, ui })) store.add(registration);
 

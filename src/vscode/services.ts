@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import { type ConnectionManager } from './connections/manager';
 import { type SandboxHost } from './connections/sandboxHost';
+import { type DefinitionServices } from './definitions';
 import { type DetailsDocuments } from './details/documents';
 import { type ExecutionTracker } from './executions/tracker';
 import { type WorkflowRunner } from './run/runner';
@@ -24,4 +25,6 @@ export interface Services {
   readonly details: DetailsDocuments;
   /** Runs a workflow with a JSON file; its run memory drives the CodeLens. */
   readonly runs: WorkflowRunner;
+  /** Definition files: the Toolkit environment and the parsed documents. */
+  readonly definitions: DefinitionServices;
 }

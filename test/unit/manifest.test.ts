@@ -30,10 +30,15 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates only on its view or a command, never on every start-up', () => {
+  it('activates on its view, a command, definition files or their languages, never on every start-up', () => {
     // Commands and language-model tools need no entry: VS Code (1.74+, and 1.100 for languageModelTools)
     // derives onCommand:<id> and onLanguageModelTool:<name> from the contributions.
-    assert.deepEqual(manifest.activationEvents, ['onView:cdfWorkflows.explorer']);
+    assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
+    for (const event of manifest.activationEvents) {
+      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$)/, event);
+    }
+    const contains = manifest.activationEvents.filter((e) => e.startsWith('workspaceContains:'));
+    assert.deepEqual(contains, ['workspaceContains:**/*.{Workflow,WorkflowVersion,WorkflowTrigger}.{yaml,yml}']);
   });
 
   it('contributes language-model tools that VS Code 1.100 accepts and chat users can #-reference', () => {
