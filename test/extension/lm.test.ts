@@ -129,7 +129,22 @@ describe('language-model tools', function () {
       lmFile('definition.json'),
       JSON.stringify({ workflowExternalId: 'daily', version: '9', workflowDefinition: { tasks: [{ externalId: 'a', type: 'function', parameters: { function: { externalId: 'f' } }, dependsOn: [{ externalId: 'missing' }] }] } }, null, 2),
     );
-    fs.writeFileSync(lmFile('daily.WorkflowVersion.yaml'), 'workflowExternalId: daily\nversion: "1"\nworkflowDefinition:\n  tasks: []\n');
+    fs.writeFileSync(
+      lmFile('daily.WorkflowVersion.yaml'),
+      [
+        'workflowExternalId: daily',
+        'version: "2"',
+        'workflowDefinition:',
+        '  tasks:',
+        '    - externalId: a',
+        '      type: function',
+        '      parameters: { function: { externalId: fn-a } }',
+        '    - externalId: b',
+        '      type: function',
+        "      parameters: { function: { externalId: fn-b, data: '${a.output.response}' } }",
+        '',
+      ].join('\n'),
+    );
 
     sb.stubFunction('fn-echo', { response: { ok: true } });
     sb.upsertWorkflow({ externalId: 'daily', description: 'Daily load' }, [
@@ -252,20 +267,22 @@ describe('language-model tools', function () {
     assert.deepEqual(writes(), []);
   });
 
-  it('checks a workspace file, definition text and a deployed version, and refuses files outside the workspace', async () => {
+  it('checks a workspace file (API JSON or Toolkit YAML), text and a deployed version, and refuses files outside the workspace', async () => {
     const file = await invoke('cdfWorkflows_checkDefinition', { path: 'lm/definition.json' });
-    assert.match(file, /^daily version 9 in lm\/definition\.json: 1 task; 1 error, 0 warnings\.\n- error at workflowDefinition\.tasks\[0\]\.dependsOn\[0\]\.externalId: Task "a" depends on "missing"/);
+    assert.match(file, /^lm\/definition\.json: 1 error, 0 warnings, 0 info\.\n- error at line \d+, column \d+ \(unknown-dependency, task a\): Task "a" depends on "missing"/);
+    const yaml = await invoke('cdfWorkflows_checkDefinition', { path: 'lm/daily.WorkflowVersion.yaml' });
+    assert.match(yaml, /^lm\/daily\.WorkflowVersion\.yaml: 1 error, 0 warnings, 0 info\.\n- error at line 10, column 57 \(not-upstream, task b\): Task "b" refers to "a"/);
     const text = await invoke('cdfWorkflows_checkDefinition', { text: '{"tasks": [{"externalId": "a", "type": "function", "parameters": {"function": {"externalId": "f"}}}]}' });
-    assert.match(text, /^the definition in the text: 1 task; no problems found\./);
+    assert.match(text, /^the text: no problems found\./);
     const deployed = await invoke('cdfWorkflows_checkDefinition', { workflowExternalId: 'quality', version: '1' });
     assert.match(deployed, new RegExp(`^quality version 1 as deployed on connection "${harness().connection}" \\(project sandbox\\): 3 tasks; no problems found\\.`));
-    assert.equal(requests().length, 1, 'one read for the deployed version, none for the file and the text');
+    assert.equal(requests().length, 1, 'one read for the deployed version, none for the files and the text');
     const outside = await invoke('cdfWorkflows_checkDefinition', { path: path.join(repoRoot(), 'package.json') });
     assert.match(outside, /^cdfWorkflows_checkDefinition failed: ".*package\.json" is outside the workspace folders \(workspace\); tools read workspace files only\./);
     const escape = await invoke('cdfWorkflows_checkDefinition', { path: '../../etc/passwd' });
     assert.match(escape, /leads out of the workspace/);
-    const yaml = await invoke('cdfWorkflows_checkDefinition', { path: 'lm/daily.WorkflowVersion.yaml' });
-    assert.match(yaml, /is YAML \(a Cognite Toolkit file\?\)\. This check reads API-shaped JSON definitions only, for now/);
+    const none = await invoke('cdfWorkflows_checkDefinition', { path: 'lm/daily.json' });
+    assert.match(none, /lm\/daily\.json holds no workflow definition/);
     const both = await invoke('cdfWorkflows_checkDefinition', { path: 'lm/definition.json', text: '{}' });
     assert.match(both, /Give exactly one definition to check/);
     assert.deepEqual(writes(), []);

@@ -1,5 +1,5 @@
 export * from './budget';
-export { checkDefinitionText } from './definitionCheck';
+export { checkDefinitionSource, type DefinitionSource, inlineFileName } from './definitionCheck';
 export { describeError } from './describeError';
 export { explainFailureText } from './explain';
 export { formatExecution, isProblemTask, type TextContext, versionName, where } from './executionText';

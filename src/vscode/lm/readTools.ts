@@ -2,8 +2,11 @@
 // the answer from core/lm. None of them sends a write request.
 import type * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
+import * as path from 'node:path';
+import { SchemaSet } from '../../core/definition';
 import {
-  checkDefinitionText,
+  checkDefinitionSource,
+  inlineFileName,
   checkVersionText,
   explainFailureText,
   fitToTokens,
@@ -80,6 +83,9 @@ export function readTools(services: LmServices): Record<ReadToolName, vscode.Lan
 /** Checks a workspace file, text, or a deployed version; only the last needs a connection. */
 function checkDefinitionTool(services: LmServices): vscode.LanguageModelTool<unknown> {
   const name = TOOL.checkDefinition;
+  // The schemas the build generates (dist/schemas), read on the first check rather than at activation.
+  let schemas: SchemaSet | undefined;
+  const schemaSet = () => (schemas ??= SchemaSet.load(path.join(services.context.extensionPath, 'dist', 'schemas')));
   return {
     prepareInvocation: (options) => ({
       invocationMessage: field(options.input, 'path')
@@ -99,10 +105,16 @@ function checkDefinitionTool(services: LmServices): vscode.LanguageModelTool<unk
         if (input.path !== undefined) {
           const uri = await resolveWorkspaceFile(input.path);
           const text = await readText(uri);
-          return fitToTokens((max) => checkDefinitionText(text, workspaceName(uri), max), budget.maxTokens, budget.countTokens);
+          // A Toolkit file's {{ variables }} come from the environment the user selected for its project.
+          const variables = /\.ya?ml$/i.test(uri.path) ? await services.definitions.environments.variablesFor(uri) : undefined;
+          const source = { text, name: workspaceName(uri), fileName: uri.path, ...(variables ? { variables } : {}) };
+          return fitToTokens((max) => checkDefinitionSource(source, schemaSet(), max), budget.maxTokens, budget.countTokens);
         }
         const inline = input.text;
-        if (inline !== undefined) return fitToTokens((max) => checkDefinitionText(inline, 'the text', max), budget.maxTokens, budget.countTokens);
+        if (inline !== undefined) {
+          const source = { text: inline, name: 'the text', fileName: inlineFileName(inline) };
+          return fitToTokens((max) => checkDefinitionSource(source, schemaSet(), max), budget.maxTokens, budget.countTokens);
+        }
         if (input.workflowExternalId === undefined || input.version === undefined) throw new InputError('A deployed version needs both workflowExternalId and version.');
         const target = await resolveTarget(services, input.connection);
         use(target.client);

@@ -11,7 +11,7 @@ import { describeConnection } from '../connections/model';
 import { type Services } from '../services';
 
 /** What the tools use of the extension's services. */
-export type LmServices = Pick<Services, 'log' | 'connections' | 'tracker' | 'tree' | 'runs'>;
+export type LmServices = Pick<Services, 'context' | 'log' | 'connections' | 'tracker' | 'tree' | 'runs' | 'definitions'>;
 
 /** The connection a call works on, with its client. */
 export interface ToolTarget {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_TOOL_TOKEN_BUDGET, estimateTokens, fitToTokens } from '../../../../src/core/lm/budget';
-import { checkDefinitionText } from '../../../../src/core/lm/definitionCheck';
+import { checkDefinitionSource } from '../../../../src/core/lm/definitionCheck';
+import { testSchemas } from '../definition/support/schemas';
 import { formatExecution, formatExecutionList, orderedTasks, type TextContext } from '../../../../src/core/lm/executionText';
 import { formatFunctionLogs } from '../../../../src/core/lm/functionLogsText';
 import { failedCall, fanOutExecution, logLines } from './builders';
@@ -106,25 +107,33 @@ describe('language-model answers: executions, logs, definitions', () => {
     assert.equal(tail.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l)).length, 3);
   });
 
-  it('checks definition text and names each problem with its path, or says why the text is not a definition', () => {
-    const text = JSON.stringify({
-      workflowExternalId: 'wf',
-      version: '2',
-      workflowDefinition: {
-        tasks: [
-          { externalId: 'a', type: 'function', parameters: { function: { externalId: 'f', data: '${b.output.x}' } } },
-          { externalId: 'b', type: 'function', parameters: { function: { externalId: 'g' } }, dependsOn: [{ externalId: 'zz' }], retries: 11 },
-        ],
+  it('checks a definition with the editor\'s checker: each finding with its line, column, code and task, or why it is no definition', () => {
+    const text = JSON.stringify(
+      {
+        workflowExternalId: 'wf',
+        version: '2',
+        workflowDefinition: {
+          tasks: [
+            { externalId: 'a', type: 'function', parameters: { function: { externalId: 'f', data: '${b.output.x}' } } },
+            { externalId: 'b', type: 'function', parameters: { function: { externalId: 'g' } }, dependsOn: [{ externalId: 'zz' }], retries: 11 },
+          ],
+        },
       },
-    });
-    const out = checkDefinitionText(text, 'wf.json', 2000);
-    assert.match(out, /^wf version 2 in wf\.json: 2 tasks; 3 errors, 0 warnings\./);
-    assert.match(out, /- error at workflowDefinition\.tasks\[1\]\.dependsOn\[0\]\.externalId: Task "b" depends on "zz"/);
-    assert.match(out, /- error at workflowDefinition\.tasks\[0\]\.parameters\.function\.data: Task "a" refers to "b" .* not upstream of it/);
-    assert.match(out, /retries 11/);
-    assert.match(checkDefinitionText('{"tasks": []}', 'the text', 2000), /the definition in the text: 0 tasks; no problems found\./);
-    assert.throws(() => checkDefinitionText('{"tasks": [}', 'x.json', 2000), /x\.json is not valid JSON: ValueExpected at line 1, column 12/);
-    assert.throws(() => checkDefinitionText('workflowExternalId: wf\nversion: 1\n', 'wf.WorkflowVersion.yaml', 2000), /YAML .* pass the workflowDefinition as JSON text/);
-    assert.throws(() => checkDefinitionText('{"name": 1}', 'x.json', 2000), /holds no workflow definition/);
+      null,
+      2,
+    );
+    const check = (t: string, fileName = 'wf.json', name = 'wf.json') => checkDefinitionSource({ text: t, name, fileName }, testSchemas(), 4000);
+    const out = check(text);
+    assert.match(out, /^wf\.json: 3 errors, 0 warnings, 0 info\.\n/);
+    assert.match(out, /^- error at line 12, column 21 \(not-upstream, task a\): Task "a" refers to "b" \(\$\{b\.output\.x\}\), which is not upstream of it/m);
+    assert.match(out, /^- error at line 26, column 27 \(unknown-dependency, task b\): Task "b" depends on "zz"/m);
+    assert.match(out, /^- error at line 29, column 20 \(limit, task b\): Task "b" has retries 11/m);
+    const yaml = 'workflowExternalId: wf\nversion: "1"\nworkflowDefinition:\n  tasks:\n    - externalId: a\n      type: function\n      parameters:\n        function:\n          externalId: f\n';
+    assert.match(check(yaml, 'wf.WorkflowVersion.yaml', 'wf.WorkflowVersion.yaml'), /^wf\.WorkflowVersion\.yaml: no problems found\./);
+    assert.match(check('{"workflowExternalId": "wf", "version": "1", "workflowDefinition": {"tasks": [}}'), /^wf\.json: \d errors.*\n- error at line 1, column 79 \(syntax\): JSON syntax error: Value expected\./);
+    assert.throws(() => check('{"name": 1}'), /wf\.json holds no workflow definition/);
+    // A bare definition is checked as a version; its first line's columns are its own.
+    assert.match(check('{"tasks": [{"externalId": "a", "type": "function", "parameters": {"function": {"externalId": "f"}}, "dependsOn": [{"externalId": "x"}]}]}'), /^wf\.json: 1 error, .*\n- error at line 1, column 130 \(unknown-dependency, task a\)/);
+    assert.throws(() => check('  '), /wf\.json is empty/);
   });
 });
