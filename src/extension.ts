@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const sandbox = new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log);
   const connections = new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui: currentUi, sandbox });
   const tracker = new ExecutionTracker(connections, currentUi, log);
-  const definitions = createDefinitionServices(context, currentUi);
+  const definitions = createDefinitionServices(context, { ui: currentUi, connections, log });
   const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, definitions, tree: undefined as never };
   const tree = new WorkflowsTree(services);
   services.tree = tree;
