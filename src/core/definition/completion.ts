@@ -196,6 +196,8 @@ async function valueCompletions(
         entry(String(v), 'enum', {
           insertText: typeof v === 'string' ? (cursor.json ? JSON.stringify(v) : yamlScalar(v)) : String(v),
           filterText: typeof v === 'string' && cursor.json ? JSON.stringify(v) : String(v),
+          // The schema's order (function first), not the alphabet's.
+          sortText: String(out.length).padStart(3, '0'),
           ...(isTaskType ? taskTypeInfo(ref.doc, v) : {}),
           ...(branch['default'] === v ? { detail: 'default', preselect: true } : {}),
         }),
@@ -231,7 +233,16 @@ function dependencyCompletions(
   const task = position.task;
   if (!task) return [];
   const deps = child(task.node, 'dependsOn');
-  const listed = new Set(deps?.kind === 'array' ? deps.items.map((d) => child(d, 'externalId')).flatMap((x) => (x?.kind === 'scalar' && typeof x.value === 'string' ? [x.value] : [])) : []);
+  // Ids listed in the other entries (the entry being edited may keep or change its own).
+  const editing = position.rest[1];
+  const listed = new Set(
+    deps?.kind === 'array'
+      ? deps.items.flatMap((d, i) => {
+          const x = child(d, 'externalId');
+          return i !== editing && x?.kind === 'scalar' && typeof x.value === 'string' ? [x.value] : [];
+        })
+      : [],
+  );
   // Depending on a task downstream would make a cycle: those are left out.
   const downstream = downstreamOf(position.list, task);
   return position.list.tasks
