@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
-  const definitions = store.add(createDefinitionServices(context, ui));
+  const definitions = store.add(createDefinitionServices(context, { ui, connections, log }));
   store.add(new ConnectionStatusBar(connections));
   const lenses = store.add(new RunCodeLensProvider(runs.memory, () => connections.active()?.name));
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));

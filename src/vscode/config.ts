@@ -42,6 +42,9 @@ export const config = {
   requestTimeoutMs: (): number => clamp(cfg().get<number>('requestTimeoutSeconds', 60), 5, 600) * 1000,
   triggerFunctionExternalId: (): string => cfg().get<string>('schedule.functionExternalId', 'workflow-trigger') || 'workflow-trigger',
   functionDeployTimeoutMs: (): number => clamp(cfg().get<number>('schedule.deployTimeoutMinutes', 15), 1, 60) * 60_000,
+  definitionsUseConnection: (): boolean => cfg().get<boolean>('definitions.useConnection', true),
+  definitionsShowInputReads: (): boolean => cfg().get<boolean>('definitions.showWorkflowInputReads', true),
+  definitionsDiagnosticsDelayMs: (): number => clamp(cfg().get<number>('definitions.diagnosticsDelayMs', 150), 0, 2000),
 
   async setConnections(list: ConnectionSettings[]): Promise<void> {
     await cfg().update('connections', list, vscode.ConfigurationTarget.Global);
