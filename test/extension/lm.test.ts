@@ -174,6 +174,25 @@ describe('language-model tools', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('asks no confirmation for a tool that only reads, and names what it reads while it runs', async () => {
+    const reads: [string, object, string][] = [
+      ['cdfWorkflows_listWorkflows', {}, 'Listing workflows on '],
+      ['cdfWorkflows_listExecutions', { workflowExternalId: 'daily' }, 'Listing executions of daily on '],
+      ['cdfWorkflows_getExecution', { executionId: 'x' }, 'Reading execution x on '],
+      ['cdfWorkflows_getFunctionLogs', { executionId: 'x', taskExternalId: 'check' }, 'Reading function logs of check on '],
+      ['cdfWorkflows_checkDefinition', { path: 'lm/definition.json' }, 'Checking lm/definition.json'],
+      ['cdfWorkflows_explainFailure', { workflowExternalId: 'quality' }, 'Explaining the latest failure of quality on '],
+    ];
+    assert.equal(reads.length + WRITE_TOOLS.length, TOOL_NAMES.length);
+    for (const [name, input, message] of reads) {
+      const prepared = await prepare(name, input);
+      assert.equal(prepared.confirmationMessages, undefined, name);
+      const shown = typeof prepared.invocationMessage === 'string' ? prepared.invocationMessage : prepared.invocationMessage?.value ?? '';
+      assert.ok(shown.startsWith(message), `${name}: ${shown}`);
+    }
+    assert.deepEqual(requests(), [], 'preparing a read sends nothing');
+  });
+
   it('contributes every tool with what chat needs, and registers each one', () => {
     const registered = new Map(vscode.lm.tools.map(t => [t.name, t]));
     assert.equal(TOOL_NAMES.length, 10);
