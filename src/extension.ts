@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const ui = () => currentUi;
 
   const storage = context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : path.join(os.tmpdir(), 'cdf-workflows');
-  const sandbox = store.add(new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log));
+  const sandbox = store.add(new SandboxHost({ extensionPath: context.extensionPath, dataDir: path.join(storage, 'sandbox'), log, secrets: context.secrets }));
   const connections = store.add(new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui, sandbox }));
   const tracker = store.add(new ExecutionTracker(connections, ui, log));
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
