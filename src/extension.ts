@@ -29,9 +29,10 @@ import { DetailsDocuments } from './vscode/details/documents';
 import { executionCommands } from './vscode/executions/commands';
 import { FollowedRunsStatusBar } from './vscode/executions/followedStatusBar';
 import { ExecutionTracker } from './vscode/executions/tracker';
-import { DisposableStore } from './vscode/lifecycle';
-import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
 import { createDefinitionServices, definitionCommands } from './vscode/definitions';
+import { DisposableStore } from './vscode/lifecycle';
+import { LanguageModelTools } from './vscode/lm/tools';
+import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
 import { runCommands } from './vscode/run/commands';
 import { WorkflowRunner } from './vscode/run/runner';
 import { scheduleCommands } from './vscode/schedule/commands';
@@ -51,6 +52,8 @@ export interface CdfWorkflowsApi {
   /** The status bar item of the runs being followed. */
   readonly followedRuns: FollowedRunsStatusBar;
   readonly workflowViews: WorkflowViews;
+  /** The language-model tools as registered (tests call prepareInvocation on them directly). */
+  readonly lmTools: LanguageModelTools['tools'];
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -75,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tracker = store.add(new ExecutionTracker(connections, ui, log));
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
-  const definitions = store.add(createDefinitionServices(context, ui));
+  const definitions = store.add(createDefinitionServices(context, { ui, connections, log }));
   const workflowViews = store.add(new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log, files: new DefinitionFiles(definitions.documents) }));
   store.add(vscode.languages.registerCodeLensProvider(SHOW_GRAPH_SELECTOR, store.add(new ShowGraphCodeLens(definitions.documents))));
   store.add(trackDefinitionEditor());
@@ -104,6 +107,8 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   };
   for (const registration of registerCommands(commands, { log, ui })) store.add(registration);
 
+  // Chat agents' tools; VS Code activates the extension for a tool call on its own (onLanguageModelTool:<name>).
+  const lm = store.add(new LanguageModelTools(services));
   log.info(`CDF Data Workflows ${version} activated`);
   const activationMs = performance.now() - activationStart;
   return {
@@ -111,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     tree,
     followedRuns,
     workflowViews,
+    lmTools: lm.tools,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

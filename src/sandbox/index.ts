@@ -38,6 +38,7 @@ import { fileRoutes } from './routes/files';
 import { functionRoutes } from './routes/functions';
 import { oauthRoutes } from './routes/oauth';
 import { sessionRoutes } from './routes/sessions';
+import { transformationRoutes } from './routes/transformations';
 import { triggerRoutes } from './routes/triggers';
 import { workflowRoutes } from './routes/workflows';
 import { Scheduler } from './scheduler';
@@ -232,6 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...sessionRoutes(ctx),
     ...functionRoutes(ctx),
     ...fileRoutes(ctx),
+    ...transformationRoutes(ctx, transformations),
   );
   router.add(
     ...controlRoutes({

@@ -3,11 +3,11 @@
 import type * as vscode from 'vscode';
 import { type ConnectionManager } from './connections/manager';
 import { type SandboxHost } from './connections/sandboxHost';
+import { type DefinitionServices } from './definitions';
 import { type DetailsDocuments } from './details/documents';
 import { type ExecutionTracker } from './executions/tracker';
 import { type WorkflowRunner } from './run/runner';
 import { type WorkflowsTree } from './tree/workflowsTree';
-import { type DefinitionServices } from './definitions';
 import { type UserInput } from './ui';
 import { type WorkflowViews } from './workflowView/views';
 

@@ -76,6 +76,8 @@ export interface TreeHarness {
   readonly clock: ManualClock | undefined;
   readonly ui: ScriptedUserInput;
   readonly connection: string;
+  /** The connection's client secret (kept in SecretStorage): suites check it never shows. */
+  readonly secret: string;
   /** The roots, then children by label path: connection, workflow, version, ... */
   node(...labels: (string | RegExp)[]): Promise<NodeLike>;
   children(node: NodeLike): Promise<NodeLike[]>;
@@ -123,6 +125,7 @@ export function useTreeHarness(name: string, options: SandboxOptions & { setting
       clock: options.clock as ManualClock | undefined,
       ui,
       connection,
+      secret,
       async node(...labels) {
         let nodes = (await api.tree.provider.getChildren(undefined)) as unknown as NodeLike[];
         const all = [connection, ...labels];

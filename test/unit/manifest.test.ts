@@ -12,6 +12,17 @@ interface Manifest {
     commands: { command: string; category?: string; icon?: string }[];
     menus: Record<string, { command: string; when?: string }[]>;
     configuration: { properties: Record<string, Setting> };
+    languageModelTools: {
+      name: string;
+      displayName?: string;
+      modelDescription?: string;
+      userDescription?: string;
+      toolReferenceName?: string;
+      canBeReferencedInPrompt?: boolean;
+      tags?: string[];
+      icon?: string;
+      inputSchema?: { type?: string; properties?: Record<string, { description?: string }> };
+    }[];
   };
 }
 
@@ -20,6 +31,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 
 describe('package.json manifest', () => {
   it('activates on its view, once start-up has finished (the status bar shows the connection), on definition files, never with *', () => {
+    // Commands and language-model tools need no entry: VS Code (1.74+, and 1.100 for languageModelTools)
+    // derives onCommand:<id> and onLanguageModelTool:<name> from the contributions.
     assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
     assert.ok(manifest.activationEvents.includes('onStartupFinished'));
     for (const event of manifest.activationEvents) {
@@ -52,6 +65,27 @@ describe('package.json manifest', () => {
     assert.ok(on('fixCapabilities').includes('cdfWorkflows.testConnection'));
     assert.ok(on('fixSignIn').includes('cdfWorkflows.signIn'));
     assert.ok(on('secret').includes('cdfWorkflows.changeSecret'));
+  });
+
+  it('contributes language-model tools that VS Code 1.100 accepts and chat users can #-reference', () => {
+    const tools = manifest.contributes.languageModelTools;
+    assert.ok(tools.length > 0);
+    const refs = new Set<string>();
+    for (const t of tools) {
+      // The rules VS Code checks when it reads the contribution (LanguageModelToolsExtensionPointHandler).
+      assert.match(t.name, /^cdfWorkflows_[A-Za-z]+$/, t.name);
+      assert.ok(t.displayName && t.modelDescription && t.userDescription, `${t.name} needs displayName, modelDescription and userDescription`);
+      assert.ok(t.canBeReferencedInPrompt === true && /^[\w-]+$/.test(t.toolReferenceName ?? ''), `${t.name} needs a toolReferenceName`);
+      assert.ok(!refs.has(t.toolReferenceName ?? ''), `${t.toolReferenceName} twice`);
+      refs.add(t.toolReferenceName ?? '');
+      const tags = t.tags ?? [];
+      assert.ok(tags.includes('cdf-workflows') && tags.every(tag => !/^(copilot_|vscode_)/.test(tag)), `${t.name} tags`);
+      assert.ok(tags.includes('read-only') !== tags.includes('changes-cdf'), `${t.name} says whether it changes CDF`);
+      assert.match(t.icon ?? '', /^\$\([a-z-]+\)$/, `${t.name} has no codicon`);
+      assert.equal(t.inputSchema?.type, 'object', t.name);
+      for (const [key, p] of Object.entries(t.inputSchema?.properties ?? {})) assert.ok(p.description, `${t.name}.${key} has no description`);
+      assert.ok((t.modelDescription ?? '').length >= 200, `${t.name}: say what it does, returns and when to use it`);
+    }
   });
 
   it('gives every command the CDF Workflows category and an icon', () => {

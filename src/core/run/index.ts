@@ -9,5 +9,5 @@ export {
   RUN_METADATA_LIMITS,
   RUN_METADATA_USER_ENTRIES,
 } from './limits';
-export { checkUserRunMetadataEntries, formatRunMetadata, parseRunMetadata, validateRunMetadata, validateUserRunMetadata } from './metadata';
+export { checkUserRunMetadata, checkUserRunMetadataEntries, formatRunMetadata, parseRunMetadata, validateRunMetadata, validateUserRunMetadata } from './metadata';
 export { addMissingKeys, missingInputReferences, type AddedKeys, type MissingInputReference } from './references';

@@ -29,6 +29,19 @@ export function validateRunMetadata(meta: Record<string, unknown>): asserts meta
 }
 
 /**
+ * Checks metadata a user (or a tool call on their behalf) gives a run when it arrives as any JSON value:
+ * an object of strings within the user's limits (validateUserRunMetadata). Returns a copy.
+ */
+export function checkUserRunMetadata(meta: unknown): Record<string, string> {
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new InputError('Run metadata must be an object of string keys and string values, like {"source": "vscode"}.');
+  }
+  const copy = { ...(meta as Record<string, unknown>) };
+  validateUserRunMetadata(copy);
+  return copy;
+}
+
+/**
  * Metadata a user gives a run: the client adds its run id under RUN_ID_METADATA_KEY, so one entry fewer
  * is left and that key is taken. Throws InputError naming the problem.
  */

@@ -1,9 +1,10 @@
 // How statuses, durations and times look everywhere: tree, tooltips, notifications, details documents.
 // Times go through core/time/format in VS Code's display language and the local time zone.
 import * as vscode from 'vscode';
+import { statusLabel } from '../../core/executions/format';
 import { elapsed, TimeFormatter } from '../../core/time/format';
 
-export { elapsed };
+export { elapsed, statusLabel };
 
 const STATUS_ICONS: Record<string, [icon: string, color?: string]> = {
   RUNNING: ['sync~spin', 'charts.blue'],
@@ -24,12 +25,6 @@ const STATUS_ICONS: Record<string, [icon: string, color?: string]> = {
 export function statusIcon(status: string): vscode.ThemeIcon {
   const [icon, color] = STATUS_ICONS[status] ?? ['question'];
   return new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-}
-
-/** RUNNING -> Running, TIMED_OUT -> Timed out, COMPLETED_WITH_ERRORS -> Completed with errors. */
-export function statusLabel(status: string): string {
-  const s = status.toLowerCase().replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 let formatter: TimeFormatter | undefined;
