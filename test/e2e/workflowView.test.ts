@@ -210,19 +210,19 @@ describe('workflow view in the workbench', function () {
     const completed = w.treeItem(/^Completed/);
     const failed = w.treeItem(/^Failed/);
     await completed.waitFor({ timeout: 30_000 });
-    await completed.click();
-    await failed.click({ modifiers: ['Control'] });
-    // The tree may redraw under an open menu (live times): try again then.
+    // The tree may redraw under an open menu (its live times), swallowing the click: select and try again then.
     for (let attempt = 1; ; attempt++) {
       try {
+        await completed.click();
+        await failed.click({ modifiers: ['Control'] });
         await w.chooseFromContextMenu(failed, /^Compare Executions/);
+        await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 15_000 });
         break;
       } catch (e) {
         if (attempt === 3) throw e;
         await page.keyboard.press('Escape');
       }
     }
-    await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30_000 });
     const tab = page.locator('.tabs-container .tab.active');
     await tab.waitFor();
     assert.match((await tab.getAttribute('aria-label')) ?? '', /daily-asset-sync@2 \w{8} ↔ daily-asset-sync@2 \w{8}/);
