@@ -211,6 +211,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
   });
 
+  // Routes are added once the engine exists; the engine asks the router only while tasks run.
+  const router = new Router();
   const engine = new ExecutionEngine({
     store,
     clock,
@@ -218,12 +220,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     transformations,
     startFunctionCall: (fn, data, sessionId, onDone) => functions.startCall(fn, data, sessionId !== undefined ? { sessionId } : {}, onDone),
     cdfRequest,
+    emulates: (method, resourcePath) => {
+      // A known path with another method is emulated too: the request gets the API's 405.
+      return router.match(method, `/api/v1/projects/${project}${resourcePath.split('?')[0]}`) !== undefined;
+    },
     limits: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) },
   });
 
   const scheduler = new Scheduler({ store, clock, sessions, engine, functions, log });
   const ctx: SandboxContext = { clock, store, identity, sessions, engine, functions, scheduler, project, baseUrl: () => baseUrl };
-  const router = new Router();
   router.add(
     ...oauthRoutes(ctx),
     ...workflowRoutes(ctx),
