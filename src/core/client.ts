@@ -1,4 +1,5 @@
 // The CDF client the extension uses: one transport, one token source, one resource module per concept.
+import { DataSetsApi } from './api/dataSets';
 import { ExecutionsApi } from './api/executions';
 import { FilesApi } from './api/files';
 import { FunctionSchedulesApi } from './api/functionSchedules';
@@ -34,6 +35,7 @@ export interface CdfClient {
   readonly functions: FunctionsApi;
   readonly functionSchedules: FunctionSchedulesApi;
   readonly files: FilesApi;
+  readonly dataSets: DataSetsApi;
   /** Masks this client's secrets and tokens; use it for any text that quotes a request or response. */
   readonly redactor: Redactor;
   /** Who the token belongs to, its projects and capabilities (GET /api/v1/token/inspect). */
@@ -60,6 +62,7 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     functions: new FunctionsApi(http, sessions),
     functionSchedules: new FunctionSchedulesApi(http, sessions),
     files: new FilesApi(http),
+    dataSets: new DataSetsApi(http),
     redactor,
     tokenInspect: (ctx = {}) =>
       http.get('/api/v1/token/inspect', { schema: tokenInspection, capability: CAPABILITY.tokenInspect, signal: ctx.signal }),

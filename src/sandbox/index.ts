@@ -33,6 +33,7 @@ import { Persistence } from './persistence';
 import { type LoggedRequest, RequestLog, type RequestFilter } from './request-log';
 import { Router } from './router';
 import { controlRoutes } from './routes/control';
+import { dataSetRoutes } from './routes/dataSets';
 import { executionRoutes } from './routes/executions';
 import { fileRoutes } from './routes/files';
 import { functionRoutes } from './routes/functions';
@@ -237,6 +238,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...sessionRoutes(ctx),
     ...functionRoutes(ctx),
     ...fileRoutes(ctx),
+    ...dataSetRoutes(ctx),
   );
   router.add(
     ...controlRoutes({

@@ -225,3 +225,15 @@ export interface FileRecord {
   uploadKey: string;
   size?: number;
 }
+
+/** A data set: only what workflows need (the Toolkit names a workflow's data set by external id). */
+export interface DataSetRecord {
+  id: number;
+  externalId?: string;
+  name?: string;
+  description?: string;
+  metadata?: Record<string, string>;
+  writeProtected: boolean;
+  createdTime: number;
+  lastUpdatedTime: number;
+}

@@ -10,5 +10,6 @@ export const CAPABILITY = {
   functionsRun: 'functionsAcl:RUN',
   filesRead: 'filesAcl:READ',
   filesWrite: 'filesAcl:WRITE',
+  dataSetsRead: 'datasetsAcl:READ',
   tokenInspect: 'projectsAcl:LIST and groupsAcl:LIST',
 } as const;

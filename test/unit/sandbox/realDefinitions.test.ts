@@ -166,6 +166,22 @@ describe('sandbox takes real definitions as CDF does', function () {
     assert.match(wrong.reasonForIncompletion, /answered 405/);
   });
 
+  it('looks data sets up by id or external id, as the Toolkit does for a workflow\'s dataSetExternalId', async () => {
+    const created = await h.call('POST', '/datasets', { items: [{ externalId: 'ds_complete_org', name: 'Complete org' }] }, { noSpec: true });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.items[0].id;
+    const again = await h.call('POST', '/datasets', { items: [{ externalId: 'ds_complete_org' }] }, { noSpec: true });
+    assert.equal(again.status, 409);
+    assert.deepEqual(again.body.error.duplicated, [{ externalId: 'ds_complete_org' }]);
+    const byExternalId = await h.call('POST', '/datasets/byids', { items: [{ externalId: 'ds_complete_org' }, { id }] }, { noSpec: true });
+    assert.deepEqual(byExternalId.body.items.map((d: any) => [d.id, d.externalId]), [[id, 'ds_complete_org'], [id, 'ds_complete_org']]);
+    const unknown = await h.call('POST', '/datasets/byids', { items: [{ externalId: 'ds_nowhere' }] }, { noSpec: true });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body.error.missing, [{ externalId: 'ds_nowhere' }]);
+    const ignored = await h.call('POST', '/datasets/byids', { items: [{ externalId: 'ds_nowhere' }], ignoreUnknownIds: true }, { noSpec: true });
+    assert.deepEqual(ignored.body.items, []);
+  });
+
   describe('public definitions from cognitedata/toolkit, cognitedata/library and the Python SDK', () => {
     const all = publicDefinitions();
 
