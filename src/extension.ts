@@ -11,6 +11,7 @@ import { ConnectionSecrets } from './vscode/connections/secrets';
 import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
+import { createDefinitionServices, definitionCommands } from './vscode/definitions';
 import { type Services } from './vscode/services';
 import { scheduleCommands } from './vscode/schedule/commands';
 import { treeCommands } from './vscode/tree/commands';
@@ -42,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const sandbox = new SandboxHost(context.extensionPath, path.join(storage, 'sandbox'), log);
   const connections = new ConnectionManager({ secrets: new ConnectionSecrets(context.secrets), log, appVersion: version, ui: currentUi, sandbox });
   const tracker = new ExecutionTracker(connections, currentUi, log);
-  const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, tree: undefined as never };
+  const definitions = createDefinitionServices(context, currentUi);
+  const services: Services = { context, version, log, ui: currentUi, connections, sandbox, tracker, definitions, tree: undefined as never };
   const tree = new WorkflowsTree(services);
   services.tree = tree;
 
@@ -60,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     connections,
     tracker,
     tree,
+    definitions,
     new ConnectionStatusBar(connections),
     ...registerCommands(
       {
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
         ...executionCommands(services),
         ...runCommands(services),
         ...scheduleCommands(services),
+        ...definitionCommands(definitions),
       },
       { log, ui: currentUi },
     ),

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { type ConnectionManager } from './connections/manager';
 import { type SandboxHost } from './connections/sandboxHost';
+import { type DefinitionServices } from './definitions';
 import { type ExecutionTracker, type ExecutionRef } from './executions/tracker';
 import { type ExecutionDetailed, type Execution } from '../core/schemas/executions';
 import { type UserInput } from './ui';
@@ -23,5 +24,7 @@ export interface Services {
   readonly connections: ConnectionManager;
   readonly sandbox: SandboxHost;
   readonly tracker: ExecutionTracker;
+  /** Definition files: the Toolkit environment and the parsed documents. */
+  readonly definitions: DefinitionServices;
   tree: TreeService;
 }

@@ -19,8 +19,13 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates only on its view or a command, never on every start-up', () => {
-    assert.deepEqual(manifest.activationEvents, ['onView:cdfWorkflows.explorer']);
+  it('activates on its view, a command, definition files or their languages, never on every start-up', () => {
+    assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
+    for (const event of manifest.activationEvents) {
+      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$)/, event);
+    }
+    const contains = manifest.activationEvents.filter((e) => e.startsWith('workspaceContains:'));
+    assert.deepEqual(contains, ['workspaceContains:**/*.{Workflow,WorkflowVersion,WorkflowTrigger}.{yaml,yml}']);
   });
 
   it('gives every command the CDF Workflows category and an icon', () => {

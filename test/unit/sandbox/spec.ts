@@ -1,4 +1,4 @@
-// Validates sandbox response bodies against the official OpenAPI subset (a copy in test/fixtures/cdf-api), with the
+// Validates sandbox response bodies against the official OpenAPI subset (a copy in spec/), with the
 // spec quirks REFERENCE §1.10 describes taken out: task parameters, task inputs/outputs and trigger rules
 // are chosen by their discriminator instead of a non-exclusive oneOf (and the remaining oneOfs, such as
 // [CogniteExternalId, Reference] which are both plain strings, are read as anyOf), and write-only fields are dropped
@@ -16,7 +16,7 @@ import { KNOWN_TASK_TYPES, type KnownTaskType, PARAMETERS_KEY } from '../../../s
 type Json = Record<string, unknown>;
 
 export const SPEC_PATH =
-  process.env['CDF_API_SPEC'] ?? path.resolve(__dirname, '../../../../test/fixtures/cdf-api/cognite-api-v1-workflows-sessions-functions-files.subset.json');
+  process.env['CDF_API_SPEC'] ?? path.resolve(__dirname, '../../../../spec/cognite-api-v1-workflows-sessions-functions-files.subset.json');
 
 const TASK_PARAMETERS: Readonly<Record<KnownTaskType, string>> = {
   function: 'FunctionTaskParameters',

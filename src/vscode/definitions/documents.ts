@@ -1,0 +1,106 @@
+// Definition documents of the editor: each open Toolkit or API JSON definition parsed once per version (and
+// per Toolkit environment), shared by diagnostics, completion, hover, symbols, navigation, deploy and diff.
+//
+// Stable API:
+//   documents.isCandidate(textDocument) -> boolean   (by name for Toolkit YAML, by content for JSON)
+//   documents.get(textDocument)         -> ParsedDefinition | undefined  (undefined: not a definition)
+//   documents.getFile(uri)              -> the same for a file, open or not
+//   documents.onDidChange               (the Toolkit environment changed: parsed documents are stale)
+import * as vscode from 'vscode';
+import { type DefinitionDocument, mayBeDefinitionJson, parseDefinitionDocument, toolkitKindOf } from '../../core/definition/document';
+import { YamlChunkCache } from '../../core/definition/parseSource';
+import { type ToolkitVariables } from '../../core/definition/toolkitProject';
+import { type ToolkitEnvironments } from './environment';
+
+export interface ParsedDefinition {
+  readonly uri: vscode.Uri;
+  /** The TextDocument version parsed (undefined for a file read from disk). */
+  readonly version?: number;
+  readonly definition: DefinitionDocument;
+  /** The Toolkit variables used for templates; undefined outside a Toolkit project. */
+  readonly variables?: ToolkitVariables;
+}
+
+interface Entry {
+  readonly version: number;
+  readonly generation: number;
+  readonly parsed: Promise<ParsedDefinition | undefined>;
+}
+
+export const DEFINITION_LANGUAGES = ['yaml', 'json', 'jsonc'] as const;
+
+export class DefinitionDocuments implements vscode.Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly chunkCaches = new Map<string, YamlChunkCache>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  /** Bumped when the environment changes, so every cached parse is redone. */
+  private generation = 0;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly environments: ToolkitEnvironments) {
+    this.subscriptions = [
+      environments.onDidChange(() => {
+        this.generation++;
+        this.emitter.fire();
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.entries.delete(d.uri.toString());
+        this.chunkCaches.delete(d.uri.toString());
+      }),
+    ];
+  }
+
+  isCandidate(document: vscode.TextDocument): boolean {
+    if (document.languageId === 'yaml') return toolkitKindOf(document.uri.path) !== undefined;
+    if (document.languageId === 'json' || document.languageId === 'jsonc') return mayBeDefinitionJson(document.getText());
+    return false;
+  }
+
+  get(document: vscode.TextDocument): Promise<ParsedDefinition | undefined> {
+    const key = document.uri.toString();
+    const cached = this.entries.get(key);
+    if (cached && cached.version === document.version && cached.generation === this.generation) return cached.parsed;
+    const entry: Entry = { version: document.version, generation: this.generation, parsed: this.parse(document) };
+    this.entries.set(key, entry);
+    return entry.parsed;
+  }
+
+  /** A definition file whether open or not (an open editor's unsaved text wins). */
+  async getFile(uri: vscode.Uri): Promise<ParsedDefinition | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) return this.get(open);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const isYaml = /\.ya?ml$/i.test(uri.path);
+    if (isYaml ? toolkitKindOf(uri.path) === undefined : !mayBeDefinitionJson(text)) return undefined;
+    const variables = isYaml ? await this.environments.variablesFor(uri) : undefined;
+    const definition = parseDefinitionDocument(text, { fileName: uri.path, format: isYaml ? 'yaml' : 'json', variables: variables?.values, allowComments: /\.jsonc$/i.test(uri.path) });
+    return definition ? { uri, definition, ...(variables ? { variables } : {}) } : undefined;
+  }
+
+  private async parse(document: vscode.TextDocument): Promise<ParsedDefinition | undefined> {
+    if (!this.isCandidate(document)) return undefined;
+    const yaml = document.languageId === 'yaml';
+    const version = document.version;
+    const text = document.getText();
+    const variables = yaml ? await this.environments.variablesFor(document.uri) : undefined;
+    const key = document.uri.toString();
+    let cache = this.chunkCaches.get(key);
+    if (yaml && !cache) this.chunkCaches.set(key, (cache = new YamlChunkCache()));
+    const definition = parseDefinitionDocument(text, {
+      fileName: document.uri.path,
+      format: yaml ? 'yaml' : 'json',
+      variables: variables?.values,
+      cache,
+      allowComments: document.languageId === 'jsonc',
+    });
+    return definition ? { uri: document.uri, version, definition, ...(variables ? { variables } : {}) } : undefined;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.emitter.dispose();
+    this.entries.clear();
+    this.chunkCaches.clear();
+  }
+}
