@@ -202,12 +202,16 @@ function alignOf(ref: ShapeRef | undefined, deployed: unknown, local: unknown, t
   const ownType = typeof deployed['type'] === 'string' ? deployed['type'] : undefined;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(deployed)) {
-    if (ref.responseOnly?.includes(key)) continue;
+    if (ref.responseOnly?.includes(key)) {
+      // A file saved from an answer keeps its own (a hash of another server is noise, not a difference).
+      if (Object.prototype.hasOwnProperty.call(mine, key)) out[key] = mine[key];
+      continue;
+    }
     const has = Object.prototype.hasOwnProperty.call(mine, key);
     if (!has) {
       // A default the file leaves out is left out; anything else CDF holds is shown.
       if (isDefault(ref, key, value)) continue;
-      out[key] = value;
+      out[key] = alignOf(childShape(ref, key, ownType), value, undefined, ownType);
       continue;
     }
     const here = mine[key];
@@ -222,7 +226,7 @@ function alignOf(ref: ShapeRef | undefined, deployed: unknown, local: unknown, t
   // Toolkit-only keys, are the file's own.
   for (const [key, value] of Object.entries(mine)) {
     if (Object.prototype.hasOwnProperty.call(out, key) || Object.prototype.hasOwnProperty.call(deployed, key)) continue;
-    if (isDefault(ref, key, value) || ref.ignored?.includes(key)) out[key] = value;
+    if (isDefault(ref, key, value) || ref.ignored?.includes(key) || ref.responseOnly?.includes(key)) out[key] = value;
   }
   if ('asyncComplete' in out && 'isAsyncComplete' in mine && !('isAsyncComplete' in out)) {
     out['isAsyncComplete'] = out['asyncComplete'];
