@@ -96,6 +96,8 @@ const WORKFLOW_KEYS = new Set(['externalId', 'description', 'dataSetId', 'dataSe
 /** The kind of a resource recognised by its keys, for API JSON and YAML without a Toolkit suffix. */
 export function kindOfContent(value: unknown): DefinitionKind | undefined {
   if (!isPlainObject(value)) return undefined;
+  // An execution (its details embed the definition it ran) is not a definition to edit.
+  if ('executedTasks' in value || 'engineExecutionId' in value) return undefined;
   if ('triggerRule' in value) return 'trigger';
   if ('workflowDefinition' in value || ('workflowExternalId' in value && 'version' in value)) return 'version';
   if ('workflowExternalId' in value && 'workflowVersion' in value) return 'trigger';

@@ -10,6 +10,8 @@ import { type SourceNode, type SourceProperty } from './source';
 export interface SyntaxProblem {
   readonly severity: 'error' | 'warning';
   readonly message: string;
+  /** The parser could not read the structure past this point: findings about the content would mislead. */
+  readonly fatal?: boolean;
   /** Offsets in the parsed text. */
   readonly start: number;
   readonly end: number;
@@ -98,13 +100,19 @@ function parseOne(text: string): Document.Parsed {
   return yamlLib().parseDocument(text, { prettyErrors: false, keepSourceTokens: false, uniqueKeys: true, strict: true });
 }
 
+/** Errors that leave the rest of the document intact; after any other error the parser's later ones only echo it. */
+const LOCAL_YAML_ERRORS = new Set(['DUPLICATE_KEY', 'BAD_ALIAS', 'BAD_DIRECTIVE', 'TAB_AS_INDENT', 'KEY_OVER_1024_CHARS', 'MULTILINE_IMPLICIT_KEY']);
+
 function yamlProblems(doc: Document.Parsed, base: number): SyntaxProblem[] {
   const out: SyntaxProblem[] = [];
-  for (const [list, severity] of [[doc.errors, 'error'], [doc.warnings, 'warning']] as const) {
-    for (const e of list) {
-      out.push({ severity, message: yamlMessage(e.message), start: base + e.pos[0], end: base + Math.max(e.pos[1], e.pos[0] + 1) });
-    }
+  let fatalSeen = false;
+  for (const e of doc.errors) {
+    const local = LOCAL_YAML_ERRORS.has(e.code);
+    if (!local && fatalSeen) continue;
+    if (!local) fatalSeen = true;
+    out.push({ severity: 'error', message: yamlMessage(e.message), start: base + e.pos[0], end: base + Math.max(e.pos[1], e.pos[0] + 1), fatal: !local });
   }
+  for (const e of doc.warnings) out.push({ severity: 'warning', message: yamlMessage(e.message), start: base + e.pos[0], end: base + Math.max(e.pos[1], e.pos[0] + 1) });
   return out;
 }
 

@@ -81,15 +81,17 @@ export function taskParameterReferences(
   task: TaskDefinitionLike,
   taskPath: string,
   taskIds?: ReadonlySet<string>,
-): { whole: FoundReference[]; embedded: EmbeddedReference[] } {
+): { whole: FoundReference[]; embedded: EmbeddedReference[]; malformed: EmbeddedReference[] } {
   const whole: FoundReference[] = [];
   const embedded: EmbeddedReference[] = [];
+  const malformed: EmbeddedReference[] = [];
   const skip = task.type === 'subworkflow' ? inlineTasksOf(task.parameters) : undefined;
   const walk = (value: unknown, path: string): void => {
     if (typeof value === 'string') {
       const reference = parseReference(value, taskIds);
       if (reference) whole.push({ reference, raw: value, path });
       else if (EMBEDDED.test(value)) embedded.push({ raw: value, path });
+      else if (value.includes('${')) malformed.push({ raw: value, path });
     } else if (Array.isArray(value)) {
       if (value === skip) return;
       value.forEach((item, i) => walk(item, `${path}[${i}]`));
@@ -98,7 +100,7 @@ export function taskParameterReferences(
     }
   };
   walk(task.parameters, appendPath(taskPath, 'parameters'));
-  return { whole, embedded };
+  return { whole, embedded, malformed };
 }
 
 function inlineTasksOf(parameters: unknown): unknown {

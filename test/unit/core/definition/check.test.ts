@@ -43,11 +43,18 @@ describe('core/definition checkDefinition', () => {
     assert.equal(problem.path, 'tasks[0].dependsOn[0].externalId');
   });
 
-  it('names the cycle', () => {
+  it('names the cycle on each dependsOn entry along it, so every task in it shows the whole cycle', () => {
     const def = definition(functionTask('a', {}, { after: ['c'] }), functionTask('b', {}, { after: ['a'] }), functionTask('c', {}, { after: ['b'] }));
-    const problem = only(checkDefinition(def), /cycle/);
-    assert.equal(problem.severity, 'error');
-    assert.match(problem.message, /a → c → b → a/);
+    const cycle = checkDefinition(def).filter((p) => p.code === 'cycle');
+    assert.deepEqual(cycle.map((p) => [p.taskExternalId, p.path, p.data?.target]), [
+      ['a', 'tasks[0].dependsOn[0].externalId', 'c'],
+      ['c', 'tasks[2].dependsOn[0].externalId', 'b'],
+      ['b', 'tasks[1].dependsOn[0].externalId', 'a'],
+    ]);
+    for (const p of cycle) {
+      assert.equal(p.severity, 'error');
+      assert.match(p.message, /a → c → b → a/);
+    }
   });
 
   it('reports a task that depends on itself', () => {
