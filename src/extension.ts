@@ -12,6 +12,7 @@ import { ConnectionStatusBar } from './vscode/connections/statusBar';
 import { executionCommands } from './vscode/executions/commands';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { createDefinitionServices, definitionCommands } from './vscode/definitions';
+import { shipCommands } from './vscode/definitions/ship';
 import { type Services } from './vscode/services';
 import { scheduleCommands } from './vscode/schedule/commands';
 import { treeCommands } from './vscode/tree/commands';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
         ...runCommands(services),
         ...scheduleCommands(services),
         ...definitionCommands(definitions),
+        ...shipCommands(services),
       },
       { log, ui: currentUi },
     ),
