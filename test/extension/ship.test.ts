@@ -172,7 +172,7 @@ describe('deploy, compare, pull and run definition files', function () {
 
   it('deploys a new workflow (from its file, data set looked up) and version from the CodeLens, and the version shows in the tree', async () => {
     const lenses = await lensesOf(uriOf(...NIGHTLY));
-    ui.script({ ask: 'Not Now', match: /trigger to deploy/ });
+    ui.script({ ask: 'Not Now', match: /It has a trigger to deploy/ });
     const outcome = await click<any>(lens(lenses, /Deploy/));
     assert.deepEqual(errors(), []);
     assert.ok(outcome, 'the command resolved with its outcome');
@@ -202,11 +202,11 @@ describe('deploy, compare, pull and run definition files', function () {
   });
 
   it('does nothing when the file is as deployed: two reads, no write', async () => {
-    ui.script({ ask: 'Not Now', match: /trigger to deploy/ });
+    ui.script({ ask: 'Not Now', match: /It has a trigger to deploy/ });
     const outcome = await command<any>('cdfWorkflows.deployDefinition', uriOf(...NIGHTLY));
     assert.equal(outcome.unchanged, true);
     assert.deepEqual(ownRequests().filter((r) => !r.startsWith('GET /workflows/triggers')), ['POST /datasets/byids', 'GET /workflows/ship-nightly', 'GET /workflows/ship-nightly/versions/1']);
-    assert.ok(ui.messages.some((m) => /is already as in .*nightly_v1\.WorkflowVersion\.yaml: nothing to deploy/.test(m.message)));
+    assert.ok(ui.messages.some((m) => /^ship-nightly@1 on ".*" is already as in .*nightly_v1\.WorkflowVersion\.yaml\. It has a trigger to deploy/.test(m.message)));
   });
 
   it('compares with the deployed version: the diff shows the file itself when nothing differs', async () => {
@@ -324,7 +324,7 @@ describe('deploy, compare, pull and run definition files', function () {
     await new ScheduleCredentialStore(api.services.context.globalState, api.services.context.secrets).save('trigger-client', TRIGGER_SECRET);
     assert.deepEqual((await command<any>('cdfWorkflows.compareWithDeployed', uriOf(...NIGHTLY))).differences, []);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    ui.script({ ask: 'Deploy Trigger', match: /has a trigger to deploy to ".*": ship-nightly-0300 \(new\)/ }, { pick: 'trigger-client' });
+    ui.script({ ask: 'Deploy Trigger', match: /It has a trigger to deploy: ship-nightly-0300 \(new\)\.$/ }, { pick: 'trigger-client' });
     const outcome = await command<any>('cdfWorkflows.deployDefinition', uriOf(...NIGHTLY));
     assert.deepEqual(errors(), []);
     assert.deepEqual(outcome.triggers, ['ship-nightly-0300']);

@@ -177,28 +177,33 @@ function triggerItem(resource: DefinitionResource): TriggerUpsertItem {
   return { ...rest, workflowVersion: String(rest['workflowVersion']) } as TriggerUpsertItem;
 }
 
-async function deployTriggers(services: Services, connection: ConnectionSettings, client: CdfClient, target: VersionTarget): Promise<string[]> {
+interface PendingTriggers {
+  readonly todo: readonly { resource: DefinitionResource; file: string }[];
+  /** `name (new)`, `name (changed)`. */
+  readonly names: readonly string[];
+  readonly unchanged: number;
+}
+
+/** The version's triggers in the files that CDF does not hold as written (one list of the triggers). */
+async function pendingTriggers(services: Services, client: CdfClient, target: VersionTarget): Promise<PendingTriggers> {
   const found = await findTriggerResources(services, target);
-  if (found.length === 0) return [];
+  if (found.length === 0) return { todo: [], names: [], unchanged: 0 };
   const existing = new Map<string, Trigger>();
   for await (const t of client.triggers.iterate({ limit: 1000 })) existing.set(t.externalId, t);
   const todo = found.filter(({ resource }) => {
     const current = existing.get(String(resource.value['externalId']));
     return !current || !sameTrigger(resource.value, current);
   });
-  if (todo.length === 0) {
-    services.log.info(`Deploy: the ${found.length} trigger${found.length === 1 ? '' : 's'} of ${target.label} on "${connection.name}" are as in the files.`);
-    return [];
-  }
   const names = todo.map(({ resource }) => `${String(resource.value['externalId'])} (${existing.has(String(resource.value['externalId'])) ? 'changed' : 'new'})`);
-  const deployIt = `Deploy ${todo.length === 1 ? 'Trigger' : `${todo.length} Triggers`}`;
-  const choice = await services.ui().ask('info', `${target.label} has ${todo.length === 1 ? 'a trigger' : `${todo.length} triggers`} to deploy to "${connection.name}": ${names.join(', ')}.`, {}, deployIt, 'Not Now');
-  if (choice !== deployIt) return [];
-  const chosen = await chooseTriggerCredentials(services, connection, { title: `Triggers of ${target.label}`, preferredClientId: literalClientId(todo[0]?.resource.value['authentication']) });
+  return { todo, names, unchanged: found.length - todo.length };
+}
+
+async function deployTriggers(services: Services, connection: ConnectionSettings, client: CdfClient, target: VersionTarget, pending: PendingTriggers): Promise<string[]> {
+  const chosen = await chooseTriggerCredentials(services, connection, { title: `Triggers of ${target.label}`, preferredClientId: literalClientId(pending.todo[0]?.resource.value['authentication']) });
   client.redactor.add(chosen.credentials.clientSecret);
   const done: string[] = [];
   await withCancellableProgress(`Deploying triggers of ${target.label} to ${connection.name}`, async (signal, report) => {
-    for (const { resource, file } of todo) {
+    for (const { resource, file } of pending.todo) {
       const item = triggerItem(resource);
       report(item.externalId);
       // Each upsert binds a fresh session made from the chosen credentials (REFERENCE §2.6).
@@ -240,15 +245,22 @@ export async function deployDefinition(services: Services, provider: DeployedCon
   if (asVersion !== undefined) {
     fileNote = (await updateFileVersion(services, target, asVersion)) ? ` ${target.fileName} now says version ${asVersion}.` : ` Update the version in ${target.fileName} (it is set through a Toolkit variable).`;
   }
-  const message = nothingToDo
-    ? `${target.label} on "${name}" is already as in ${target.fileName}: nothing to deploy.`
-    : `Deployed ${deployedLabel} to "${name}": ${parts.join(', ')}.${fileNote}`;
-  void services.ui().ask('info', message, {});
+  const message = nothingToDo ? `${target.label} on "${name}" is already as in ${target.fileName}` : `Deployed ${deployedLabel} to "${name}": ${parts.join(', ')}.${fileNote}`;
   // Triggers point at the file's version: after a deploy as a new version they are left to the user.
-  const triggers = asVersion === undefined ? await deployTriggers(services, connection, client, target) : [];
-  if (triggers.length > 0) {
-    void services.ui().ask('info', `Deployed ${triggers.length === 1 ? 'trigger' : 'triggers'} ${triggers.join(', ')} of ${deployedLabel} to "${name}".`, {});
-    services.tree.refresh({ connection: name, workflowExternalId: target.workflowExternalId });
+  const pending = asVersion === undefined ? await pendingTriggers(services, client, target) : { todo: [], names: [], unchanged: 0 };
+  if (pending.unchanged > 0) services.log.info(`Deploy: ${pending.unchanged} trigger${pending.unchanged === 1 ? '' : 's'} of ${target.label} on "${name}" ${pending.unchanged === 1 ? 'is' : 'are'} as in the files.`);
+  let triggers: string[] = [];
+  if (pending.todo.length === 0) {
+    void services.ui().ask('info', nothingToDo ? `${message}: nothing to deploy.` : message, {});
+  } else {
+    // One notification: what was deployed, and the triggers beside the file to deploy next.
+    const deployIt = `Deploy ${pending.todo.length === 1 ? 'Trigger' : `${pending.todo.length} Triggers`}`;
+    const question = `${nothingToDo ? `${message}.` : message} ${pending.todo.length === 1 ? 'It has a trigger' : `It has ${pending.todo.length} triggers`} to deploy: ${pending.names.join(', ')}.`;
+    if ((await services.ui().ask('info', question, {}, deployIt, 'Not Now')) === deployIt) {
+      triggers = await deployTriggers(services, connection, client, target, pending);
+      void services.ui().ask('info', `Deployed ${triggers.length === 1 ? 'trigger' : 'triggers'} ${triggers.join(', ')} of ${deployedLabel} to "${name}".`, {});
+      services.tree.refresh({ connection: name, workflowExternalId: target.workflowExternalId });
+    }
   }
   return { connection: name, result, triggers, unchanged: nothingToDo };
 }
