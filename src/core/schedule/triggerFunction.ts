@@ -31,7 +31,7 @@ export function buildTriggerFunction(): TriggerFunctionPackage {
 /** Function secrets the handler reads (keys: lowercase letters, digits and '-', at most 15 characters). */
 export const TRIGGER_FUNCTION_SECRET_KEYS = { clientId: 'client-id', clientSecret: 'client-secret' } as const;
 
-/** Default external id of the one trigger function that serves every schedule of a project (issue 6). */
+/** Default external id of the one trigger function that serves every schedule of a project. */
 export const TRIGGER_FUNCTION_DEFAULT_EXTERNAL_ID = 'workflow-trigger';
 
 export interface TriggerFunctionEnvironment {
@@ -96,12 +96,18 @@ export const FUNCTION_METADATA_LIMITS = { maxEntries: 16, maxKeyLength: 32, maxV
 
 /** Metadata keys this extension writes on the trigger function. */
 export const TRIGGER_FUNCTION_METADATA_KEYS = {
+  /** The owner marker: with a handler hash, what makes a function one the schedule wizard may replace. */
+  owner: 'cdf-workflows-owner',
   extensionVersion: 'cdf-workflows-vscode-version',
   handlerHash: 'cdf-workflows-handler-hash',
 } as const;
 
+/** The owner marker's value. */
+export const TRIGGER_FUNCTION_OWNER_MARKER = 'cdf-workflows-vscode';
+
 export function triggerFunctionMetadata(extensionVersion: string, handlerHash: string): Record<string, string> {
   const metadata = {
+    [TRIGGER_FUNCTION_METADATA_KEYS.owner]: TRIGGER_FUNCTION_OWNER_MARKER,
     [TRIGGER_FUNCTION_METADATA_KEYS.extensionVersion]: extensionVersion,
     [TRIGGER_FUNCTION_METADATA_KEYS.handlerHash]: handlerHash,
   };

@@ -6,8 +6,9 @@ import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
 import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
 import { InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
-import { describeConnection, SANDBOX_CLIENT } from './model';
+import { atSandbox, describeConnection, isEmbeddedSandbox, SANDBOX_CLIENT } from './model';
 import { SandboxHost } from './sandboxHost';
 import { type ConnectionSecrets } from './secrets';
 
@@ -24,16 +25,16 @@ interface CachedClient {
   client: Promise<CdfClient>;
 }
 
-export class ConnectionManager implements vscode.Disposable {
+export class ConnectionManager extends DisposableBase {
   private readonly clients = new Map<string, CachedClient>();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   /** Fires when the list of connections, the active one, or a connection's credentials changed. */
   readonly onDidChange = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>> = {};
 
   constructor(private readonly deps: ConnectionManagerDeps) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.connections') || e.affectsConfiguration('cdfWorkflows.activeConnection') || e.affectsConfiguration('cdfWorkflows.requestTimeoutSeconds')) {
           this.dropStaleClients();
@@ -80,14 +81,19 @@ export class ConnectionManager implements vscode.Disposable {
     );
   }
 
-  /** The client of the named (or active) connection, built on first use and reused afterwards. */
+  /**
+   * The client of the named (or active) connection, built on first use and reused afterwards. The
+   * embedded sandbox's connection comes back with the URL the sandbox runs at now (started if needed).
+   */
   async client(name?: string): Promise<{ connection: ConnectionSettings; client: CdfClient }> {
-    const connection = this.resolve(name);
+    const configured = this.resolve(name);
+    const embedded = isEmbeddedSandbox(configured);
+    const connection = embedded ? atSandbox(configured, await this.deps.sandbox.start()) : configured;
     const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
     let cached = this.clients.get(connection.name);
     if (!cached || cached.key !== key) {
       if (cached) this.close(cached);
-      cached = { key, client: this.build(connection) };
+      cached = { key, client: this.build(connection, embedded) };
       this.clients.set(connection.name, cached);
       cached.client.catch(() => {
         if (this.clients.get(connection.name) === cached) this.clients.delete(connection.name);
@@ -96,16 +102,27 @@ export class ConnectionManager implements vscode.Disposable {
     return { connection, client: await cached.client };
   }
 
-  private async build(connection: ConnectionSettings): Promise<CdfClient> {
+  /**
+   * The client secret a connection signs in with: the stored one; for the embedded sandbox, its
+   * per-install secret; for a sandbox run with `npm run sandbox` defaults, the public default.
+   */
+  async clientSecret(name: string): Promise<string | undefined> {
+    const c = this.get(name);
+    if (c && isEmbeddedSandbox(c)) return this.deps.sandbox.clientSecret();
+    const stored = await this.deps.secrets.get(name, 'clientSecret');
+    if (stored || !c?.sandbox) return stored;
+    return c.auth?.clientId === SANDBOX_CLIENT.clientId ? SANDBOX_CLIENT.clientSecret : undefined;
+  }
+
+  private async build(connection: ConnectionSettings, embedded: boolean): Promise<CdfClient> {
     const description = describeConnection(connection);
     let secret: string | undefined;
     if (description.loginFlow === 'client_credentials') {
-      secret = await this.deps.secrets.get(connection.name, 'clientSecret');
-      if (!secret && connection.sandbox && description.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+      secret = await this.clientSecret(connection.name);
     } else if (description.loginFlow === 'token') {
       secret = await this.deps.secrets.get(connection.name, 'token');
     }
-    if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
+    if (connection.sandbox && !embedded) await this.checkSandboxRuns(connection.name, description.baseUrl);
     const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
     const tokenSource = tokenSourceFor(description, {
       secret,
@@ -134,14 +151,12 @@ export class ConnectionManager implements vscode.Disposable {
     for (const name of [...this.clients.keys()]) this.dropClient(name);
   }
 
-  /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
-  private async ensureSandbox(baseUrl: string): Promise<void> {
+  /** A sandbox started elsewhere (npm start, npm run sandbox) is not started by the extension: say what to do. */
+  private async checkSandboxRuns(name: string, baseUrl: string): Promise<void> {
     if (await SandboxHost.isListening(baseUrl)) return;
-    const port = Number(new URL(baseUrl).port);
-    const started = await this.deps.sandbox.start(port);
-    if (started.baseUrl !== baseUrl) {
-      throw new InputError(`The local sandbox could not use ${baseUrl} and started on ${started.baseUrl}. Run CDF Workflows: Try the Local Sandbox to update the connection.`);
-    }
+    throw new InputError(
+      `Nothing answers at ${baseUrl}, the sandbox of connection "${name}". Start it with npm run sandbox, or run CDF Workflows: Try the Local Sandbox to switch "${name}" to the sandbox the extension runs itself.`,
+    );
   }
 
   private showDeviceCode(connection: string, prompt: DeviceCodePrompt): void {
@@ -156,7 +171,8 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
-    describeConnection(connection); // refuses what cannot work before anything is stored
+    // Refuses what cannot work before anything is stored (the embedded sandbox gets its URL when it runs).
+    describeConnection(isEmbeddedSandbox(connection) ? atSandbox(connection, { baseUrl: 'http://127.0.0.1:1', tokenUrl: 'http://127.0.0.1:1/oauth2/token', clientId: connection.auth?.clientId ?? '-' }) : connection);
     const all = this.list();
     const clash = all.find(c => c.name === connection.name && c.name !== previousName);
     if (clash) throw new InputError(`A connection named "${connection.name}" exists already. Choose another name.`);
@@ -209,9 +225,8 @@ export class ConnectionManager implements vscode.Disposable {
     cached.client.then(c => c.close(), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const name of [...this.clients.keys()]) this.dropClient(name);
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+    super.dispose();
   }
 }

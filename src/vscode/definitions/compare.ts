@@ -9,15 +9,16 @@ import { patchResource } from '../../core/definition/patch';
 import { asUpsertBody, renderResource } from '../../core/definition/render';
 import { CdfApiError } from '../../core/errors';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
+import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
 import { type VersionTarget } from './shipTarget';
 
 export const DEPLOYED_SCHEME = 'cdf-workflows-deployed';
 
 /** Read-only documents holding deployed versions as text, one per comparison. */
-export class DeployedContentProvider implements vscode.TextDocumentContentProvider, vscode.Disposable {
+export class DeployedContentProvider extends DisposableBase implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
   private counter = 0;
 
@@ -36,8 +37,8 @@ export class DeployedContentProvider implements vscode.TextDocumentContentProvid
     return uri;
   }
 
-  dispose(): void {
-    this.emitter.dispose();
+  override dispose(): void {
+    super.dispose();
     this.texts.clear();
   }
 }

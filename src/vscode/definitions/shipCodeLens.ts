@@ -2,22 +2,23 @@
 // Sandbox, Run.... One provider of its own, so other features (the graph) add theirs beside it.
 import * as vscode from 'vscode';
 import { resourceIdentity } from '../../core/definition/document';
+import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
 import { resourceKey } from './shipTarget';
 
 export const SHIP_CODELENS_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }, { language: 'jsonc' }];
 
-export class ShipCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+export class ShipCodeLensProvider extends DisposableBase implements vscode.CodeLensProvider {
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly services: Services) {
-    this.subscriptions = [
+  constructor(private readonly services: Pick<Services, 'definitions' | 'connections'>) {
+    super();
+    this.registerAll(
       services.definitions.documents.onDidChange(() => this.emitter.fire()),
       // The lens names the active connection.
       services.connections.onDidChange(() => this.emitter.fire()),
-    ];
+    );
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -52,10 +53,5 @@ export class ShipCodeLensProvider implements vscode.CodeLensProvider, vscode.Dis
       );
     }
     return lenses;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
   }
 }

@@ -6,8 +6,6 @@
 import { checkTriggerCredentials, type TriggerCredentials } from '../../core/schedule/deploy';
 import { InputError } from '../../core/errors';
 import { type ConnectionSettings } from '../config';
-import { SANDBOX_CLIENT } from '../connections/model';
-import { ConnectionSecrets } from '../connections/secrets';
 import { ScheduleCredentialStore } from '../schedule/credentialStore';
 import { type Services } from '../services';
 import { type PickItem } from '../ui';
@@ -48,9 +46,8 @@ export async function chooseTriggerCredentials(services: Services, connection: C
   });
   switch (choice.kind) {
     case 'connection': {
-      let secret = await new ConnectionSecrets(services.context.secrets).get(connection.name, 'clientSecret');
-      // The local sandbox's default client is public and never stored (connections/model.ts).
-      if (!secret && connection.sandbox && choice.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+      // The stored secret, or the embedded sandbox's own.
+      const secret = await services.connections.clientSecret(connection.name);
       if (!secret) throw new InputError(`The client secret of connection "${connection.name}" is not stored. Edit the connection to enter it, or choose other credentials.`);
       return { credentials: { clientId: choice.clientId, clientSecret: secret } };
     }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../boundary';
 import { type ExecutionDetailed } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
+import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
 import { type ExecutionRef } from '../executions/tracker';
 import { executionMarkdown } from './executionMarkdown';
@@ -20,18 +21,17 @@ interface OpenExecution {
   following?: AbortController;
 }
 
-export class DetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+export class DetailsDocuments extends DisposableBase implements vscode.TextDocumentContentProvider {
+  private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
   /** Rendered text by URI. */
   private readonly contents = new Map<string, string>();
   /** Execution documents by what they show. */
   private readonly executions = new Map<string, OpenExecution>();
-  private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
-    this.subscriptions.push(
-      this.emitter,
+  constructor(private readonly services: Pick<Services, 'connections' | 'tracker' | 'log'>) {
+    super();
+    this.registerAll(
       vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, this),
       services.tracker.onDidUpdate(u => this.updated(u.connection, u.execution)),
       vscode.window.tabGroups.onDidChangeTabs(() => this.stopClosed()),
@@ -191,9 +191,9 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const entry of this.executions.values()) entry.following?.abort();
     this.executions.clear();
-    for (const s of this.subscriptions) s.dispose();
+    super.dispose();
   }
 }

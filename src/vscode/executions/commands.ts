@@ -1,14 +1,13 @@
-// Execution actions (issue 5 item 5): details, function logs, cancel, retry, run again with the same
-// input, copy the id, complete an async task. Each takes a tree node, an ExecutionRef {connection,
-// executionId} (from notifications), a details document's URI, or nothing (then the active details
-// document, else a pick of recent executions of the active connection).
+// Execution actions: details, function logs, cancel, retry, run again with the same input, copy the id,
+// complete an async task. Each takes a tree node, an ExecutionRef {connection, executionId} (from
+// notifications), a details document's URI, or nothing (then the active details document, else a pick of
+// recent executions of the active connection).
 import * as vscode from 'vscode';
 import { CancelledError, InputError } from '../../core/errors';
 import { parseRunInput } from '../../core/run';
 import { type Execution, type ExecutionDetailed, type ExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution, TASK_UPDATE_STATUSES, type TaskUpdateStatus } from '../../core/schemas/tasks';
 import { type CommandHandler } from '../boundary';
-import { DetailsDocuments } from '../details/documents';
 import { parseDetailsUri } from '../details/uris';
 import { type Services } from '../services';
 import { type PickItem } from '../ui';
@@ -62,8 +61,7 @@ function taskTargetOf(arg: unknown): TaskTarget | undefined {
 }
 
 export function executionCommands(s: Services): Record<string, CommandHandler> {
-  const documents = new DetailsDocuments(s);
-  s.context.subscriptions.push(documents);
+  const documents = s.details;
 
   const client = async (connection: string) => (await s.connections.client(connection)).client;
 

@@ -9,6 +9,7 @@ import { type Execution, type ExecutionDetailed } from '../../core/schemas/execu
 import { ExecutionWatcher } from '../../core/watch';
 import { config } from '../config';
 import { type ConnectionManager } from '../connections/manager';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 import { elapsed, formatDuration, statusLabel } from './format';
 
@@ -29,21 +30,21 @@ interface ConnectionWatch {
   readonly visible: Map<string, AbortController>;
 }
 
-export class ExecutionTracker implements vscode.Disposable {
+export class ExecutionTracker extends DisposableBase {
   private readonly watches = new Map<string, ConnectionWatch>();
   private readonly userFollowed = new Set<string>();
   private viewVisible = false;
-  private readonly emitter = new vscode.EventEmitter<ExecutionUpdate>();
+  private readonly emitter = this.register(new vscode.EventEmitter<ExecutionUpdate>());
   /** Every new state of a followed execution (the tree updates the one node; details documents refresh). */
   readonly onDidUpdate = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly connections: ConnectionManager,
     private readonly ui: () => UserInput,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.follow')) {
           for (const w of this.watches.values()) w.watcher.setIntervals({ minIntervalMs: config.followMinIntervalMs(), maxIntervalMs: config.followMaxIntervalMs() });
@@ -185,11 +186,10 @@ export class ExecutionTracker implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const w of this.watches.values()) w.watcher.dispose();
     this.watches.clear();
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+    super.dispose();
   }
 }
 

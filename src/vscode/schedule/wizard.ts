@@ -7,11 +7,11 @@ import { type Logger } from '../../core/log';
 import { formatFireTimes, nextFireTimes } from '../../core/schedule/cron';
 import { type DeployDeps, FunctionRouteDeployment, journalKey, NativeRouteDeployment, ProjectJournal } from '../../core/schedule/deploy';
 import { config } from '../config';
-import { ConnectionSecrets } from '../connections/secrets';
 import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
 import { localTimeZone } from './cronPreview';
+import { configHashKey } from './configHashKey';
 import { ScheduleCredentialStore } from './credentialStore';
 import { readScheduleInput } from './input';
 import { GlobalStateJournalStore } from './journalStore';
@@ -32,7 +32,6 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
   const log = services.log;
   const { connection, client } = await services.connections.client(start.connection);
   const pairs = new ScheduleCredentialStore(services.context.globalState, services.context.secrets);
-  const connectionSecrets = new ConnectionSecrets(services.context.secrets);
   const journals = new GlobalStateJournalStore(services.context.globalState);
   const localZone = localTimeZone();
 
@@ -69,8 +68,9 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
       ...schedulePrompts({ pairs, localZone }),
       reviewStep({
         deployDeps,
-        credentials: (c) => resolveCredentials(c, { connectionSecrets, pairs }),
+        credentials: (c) => resolveCredentials(c, { connectionSecret: (name) => services.connections.clientSecret(name), pairs }),
         extensionVersion: services.version,
+        configHashKey: () => configHashKey(services.context.secrets),
         readyTimeoutMs: config.functionDeployTimeoutMs(),
         localZone,
       }),

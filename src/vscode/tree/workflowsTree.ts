@@ -1,10 +1,10 @@
-// The CDF Workflows view: connections at the root. Implements the TreeService other parts use, applies
-// live updates of followed executions to their one node, and keeps the status filter.
+// The CDF Workflows view: connections at the root. Refreshes and reveals for the rest of the extension,
+// applies live updates of followed executions to their one node, and keeps the status filter.
 import * as vscode from 'vscode';
 import { type ExecutionDetailed, type Execution } from '../../core/schemas/executions';
 import { type ExecutionRef, type ExecutionUpdate } from '../executions/tracker';
-import { type Services, type TreeService } from '../services';
-import { ScheduleDataCache, type TreeContext } from './context';
+import { DisposableBase } from '../lifecycle';
+import { ScheduleDataCache, type TreeContext, type TreeServices } from './context';
 import { ExecutionFilterState } from './executionFilter';
 import { type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
@@ -13,25 +13,22 @@ import { type ExecutionNode } from './nodes/executionNode';
 import { VersionNode } from './nodes/versionNode';
 import { WorkflowNode } from './nodes/workflowNode';
 
-export class WorkflowsTree implements TreeService, vscode.Disposable {
+export class WorkflowsTree extends DisposableBase {
   readonly provider: WorkflowsTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
   readonly filter: ExecutionFilterState;
   private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
-    this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()));
-    this.filter = new ExecutionFilterState(services.context.workspaceState);
+  constructor(private readonly services: TreeServices) {
+    super();
+    this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes())));
+    this.filter = this.register(new ExecutionFilterState(services.context.workspaceState));
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
-    this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true }));
     this.view.description = this.filter.description;
     services.tracker.setViewVisible(this.view.visible);
-    this.subscriptions.push(
-      this.provider,
-      this.view,
-      this.filter,
+    this.registerAll(
       this.view.onDidChangeVisibility(e => {
         services.tracker.setViewVisible(e.visible);
         if (e.visible) this.followVisibleRunning();
@@ -139,9 +136,5 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
         for (const v of w.loaded ?? []) if (v instanceof VersionNode && v.isLoaded) yield v;
       }
     }
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }

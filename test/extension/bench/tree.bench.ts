@@ -1,4 +1,4 @@
-// Extension-host benchmark of the tree and the following of executions (issue 5 budgets): activate()
+// Extension-host benchmark of the tree and the following of executions, each against its budget: activate()
 // time, requests per expansion, paging through 10,000 executions, requests while following 20 running
 // executions, and requests while the view is hidden with nothing followed. Run: npm run bench:extension.
 // Prints one line per figure and fails when a figure is over its budget.
