@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
 
-  const definitions = store.add(createDefinitionServices(context, ui));
+  const definitions = store.add(createDefinitionServices(context, { ui, connections, log }));
 
   const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, definitions });
   const ship = store.add(new DefinitionShip(services));

@@ -8,6 +8,7 @@ import { type CallContext } from './api/requests';
 import { defaultRunReconcilePolicy, type RunReconcilePolicy } from './api/runReconcile';
 import { SessionsApi } from './api/sessions';
 import { TasksApi } from './api/tasks';
+import { TransformationsApi } from './api/transformations';
 import { TriggersApi } from './api/triggers';
 import { VersionsApi } from './api/versions';
 import { WorkflowsApi } from './api/workflows';
@@ -36,6 +37,7 @@ export interface CdfClient {
   readonly functionSchedules: FunctionSchedulesApi;
   readonly files: FilesApi;
   readonly dataSets: DataSetsApi;
+  readonly transformations: TransformationsApi;
   /** Masks this client's secrets and tokens; use it for any text that quotes a request or response. */
   readonly redactor: Redactor;
   /** Who the token belongs to, its projects and capabilities (GET /api/v1/token/inspect). */
@@ -63,6 +65,7 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     functionSchedules: new FunctionSchedulesApi(http, sessions),
     files: new FilesApi(http),
     dataSets: new DataSetsApi(http),
+    transformations: new TransformationsApi(http),
     redactor,
     tokenInspect: (ctx = {}) =>
       http.get('/api/v1/token/inspect', { schema: tokenInspection, capability: CAPABILITY.tokenInspect, signal: ctx.signal }),

@@ -39,6 +39,7 @@ import { fileRoutes } from './routes/files';
 import { functionRoutes } from './routes/functions';
 import { oauthRoutes } from './routes/oauth';
 import { sessionRoutes } from './routes/sessions';
+import { transformationRoutes } from './routes/transformations';
 import { triggerRoutes } from './routes/triggers';
 import { workflowRoutes } from './routes/workflows';
 import { Scheduler } from './scheduler';
@@ -239,6 +240,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...functionRoutes(ctx),
     ...fileRoutes(ctx),
     ...dataSetRoutes(ctx),
+    ...transformationRoutes(ctx, transformations),
   );
   router.add(
     ...controlRoutes({

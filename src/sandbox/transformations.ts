@@ -38,6 +38,11 @@ export class TransformationSimulator {
     this.scripts.clear();
   }
 
+  /** External ids of the transformations that have been scripted or have run. */
+  knownIds(): string[] {
+    return [...new Set([...this.scripts.keys(), ...this.lastJob.keys()])];
+  }
+
   /** The job still running for a transformation at `now`, if any. */
   running(transformationExternalId: string, now: number): TransformationJob | undefined {
     const job = this.lastJob.get(transformationExternalId);

@@ -11,5 +11,6 @@ export const CAPABILITY = {
   filesRead: 'filesAcl:READ',
   filesWrite: 'filesAcl:WRITE',
   dataSetsRead: 'datasetsAcl:READ',
+  transformationsRead: 'transformationsAcl:READ',
   tokenInspect: 'projectsAcl:LIST and groupsAcl:LIST',
 } as const;

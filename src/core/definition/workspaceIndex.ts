@@ -83,8 +83,11 @@ export class WorkspaceIndex {
     if (triggers.length) this.triggersByFile.set(file, triggers);
   }
 
-  /** Adds (or replaces) the functions a Toolkit `*.Function.yaml` declares (templates left as written). */
-  setFunctionFile(file: string, text: string | undefined): void {
+  /**
+   * Adds (or replaces) the functions a Toolkit `*.Function.yaml` declares. Pass the text with its templates
+   * substituted and `toOriginal` to map its offsets back; templates left in are masked.
+   */
+  setFunctionFile(file: string, text: string | undefined, toOriginal: (offset: number) => number = (o) => o): void {
     this.functionsByFile.delete(file);
     if (text === undefined) return;
     let doc;
@@ -105,8 +108,8 @@ export class WorkspaceIndex {
       functions.push({
         externalId,
         file,
-        start: range[0],
-        end: range[1],
+        start: toOriginal(range[0]),
+        end: toOriginal(range[1]),
         codeFolder: path.join(path.dirname(file), externalId),
         ...(typeof value['name'] === 'string' ? { name: value['name'] } : {}),
         ...(typeof value['description'] === 'string' ? { description: value['description'] } : {}),
