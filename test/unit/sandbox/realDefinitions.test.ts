@@ -192,10 +192,9 @@ describe('sandbox takes real definitions as CDF does', function () {
 
     it('accepts every workflow, version and trigger as CDF does (each version upserted before its workflow exists)', async () => {
       const refused: string[] = [];
-      // Fixtures of different repositories reuse workflow and trigger ids: each repository gets its own.
-      const own = (source: string, id: string): string => `${source.split('/')[0]}-${id}`;
-      for (const d of [...all.versions, ...all.triggers]) d.item.workflowExternalId = own(d.source, d.item.workflowExternalId);
-      for (const d of [...all.workflows, ...all.triggers]) d.item.externalId = own(d.source, d.item.externalId);
+      // Modules of different repositories reuse workflow and trigger ids: each folder gets its own.
+      for (const d of [...all.versions, ...all.triggers]) d.item.workflowExternalId = `${d.scope}-${d.item.workflowExternalId}`;
+      for (const d of [...all.workflows, ...all.triggers]) d.item.externalId = `${d.scope}-${d.item.externalId}`;
       for (const { source, item } of all.versions) {
         const r = await h.call('POST', '/workflows/versions', { items: [item] });
         if (r.status !== 200) refused.push(`${source}: ${r.status} ${r.text}`);

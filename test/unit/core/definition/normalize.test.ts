@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- definitions are plain JSON here */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   alignTrigger,
   alignVersion,
@@ -13,7 +12,7 @@ import {
   sameWorkflow,
 } from '../../../../src/core/definition/normalize';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { publicDefinitions, ROUNDTRIP_FIXTURES } from '../../support/publicDefinitions';
+import { publicDefinitions, SDK_EXECUTION } from '../../support/publicDefinitions';
 import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
 
 const version = (tasks: unknown[], extra: Record<string, unknown> = {}) => ({ workflowExternalId: 'wf', version: '1', workflowDefinition: { tasks, ...extra } });
@@ -37,12 +36,11 @@ describe('core/definition normalisation of server defaults for diff', function (
 
   describe('real public definitions, deployed and read back', () => {
     const all = publicDefinitions();
-    const own = (source: string, id: string): string => `${source.split('/')[0]}-${id}`;
 
     it('an unchanged definition compares equal, with no difference to describe', async () => {
       assert.ok(all.versions.length >= 10);
-      for (const { source, item } of all.versions) {
-        const local = { ...item, workflowExternalId: own(source, item.workflowExternalId) };
+      for (const { source, scope, item } of all.versions) {
+        const local = { ...item, workflowExternalId: `${scope}-${item.workflowExternalId}` };
         const answer = await deployed(local);
         assert.ok(sameVersion(local, answer), `${source}: ${describeDifferences('version', local, answer).join('; ')}`);
         assert.deepEqual(describeDifferences('version', local, answer), [], source);
@@ -50,15 +48,16 @@ describe('core/definition normalisation of server defaults for diff', function (
     });
 
     it('the deployed version aligned to the file is the file itself: nothing left to show in a diff', async () => {
-      for (const { source, item } of all.versions) {
-        const local = { ...item, workflowExternalId: own(source, item.workflowExternalId) };
+      for (const { source, scope, item } of all.versions) {
+        const local = { ...item, workflowExternalId: `${scope}-${item.workflowExternalId}` };
         const answer = await t.client.versions.retrieve(local.workflowExternalId, local.version);
         assert.deepEqual(alignVersion(answer, local), local, source);
       }
     });
 
     it('a definition as CDF returned it (recorded in the Python SDK tests) equals the same definition written without defaults', () => {
-      const answer = JSON.parse(fs.readFileSync(path.join(ROUNDTRIP_FIXTURES, 'sdk-python', 'workflow_execution.WorkflowVersion.json'), 'utf8'));
+      const execution = JSON.parse(fs.readFileSync(SDK_EXECUTION, 'utf8'));
+      const answer = { workflowExternalId: execution.workflowExternalId, version: execution.version, workflowDefinition: execution.workflowDefinition };
       const terse = structuredClone(answer);
       delete terse.workflowDefinition.hash;
       for (const task of terse.workflowDefinition.tasks) {

@@ -7,7 +7,7 @@ import { alignVersion, sameVersion } from '../../../../src/core/definition/norma
 import { patchResource } from '../../../../src/core/definition/patch';
 import { type ToolkitVariableValue } from '../../../../src/core/definition/templates';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { fixtureFiles, fixtureVariables, ROUNDTRIP_FIXTURES } from '../../support/publicDefinitions';
+import { FIXTURES, fixtureFiles, fixtureVariables } from '../../support/publicDefinitions';
 import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
 
 function parseFile(text: string, fileName: string, variables?: ReadonlyMap<string, ToolkitVariableValue>): DefinitionDocument {
@@ -15,6 +15,13 @@ function parseFile(text: string, fileName: string, variables?: ReadonlyMap<strin
   assert.ok(doc, `${fileName} is not a definition`);
   assert.deepEqual(doc.syntaxProblems, [], fileName);
   return doc;
+}
+
+/** The file's Toolkit variables; one without a value gets its own name (it fits where ids go). */
+function variablesOf(file: string, text: string): Map<string, ToolkitVariableValue> {
+  const values = new Map<string, ToolkitVariableValue>(Object.entries(fixtureVariables(file)));
+  for (const m of text.matchAll(/\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g)) if (!values.has(m[1])) values.set(m[1], m[1]);
+  return values;
 }
 
 /** Lines of `b` that are not at the same place in `a` (both have the same line count when only values changed). */
@@ -36,13 +43,13 @@ describe('core/definition patching a file with the deployed resource', function 
   });
   useSandboxCleanup(() => ({ sandbox, t }));
 
-  const versionFiles = fixtureFiles().filter((f) => /\.WorkflowVersion\.(ya?ml|json)$/.test(f));
+  const versionFiles = fixtureFiles().filter((f) => /\.WorkflowVersion\.ya?ml$/.test(f));
 
   it('gives every public version file back unchanged, templates and comments included, when CDF holds the same', async () => {
     assert.ok(versionFiles.length >= 10);
     for (const file of versionFiles) {
       const text = fs.readFileSync(file, 'utf8');
-      const variables = new Map(Object.entries(fixtureVariables(file)));
+      const variables = variablesOf(file, text);
       const doc = parseFile(text, file, variables);
       for (const resource of doc.resources) {
         const local = { ...structuredClone(resource.value), workflowExternalId: `patch-${String(resource.value['workflowExternalId'])}` } as any;
@@ -50,7 +57,7 @@ describe('core/definition patching a file with the deployed resource', function 
         await t.client.versions.upsert(local);
         const answer = await t.client.versions.retrieve(local.workflowExternalId, local.version);
         const aligned = alignVersion({ ...answer, workflowExternalId: resource.value['workflowExternalId'] }, resource.value) as any;
-        assert.equal(patchResource(doc, resource, aligned), text, path.relative(ROUNDTRIP_FIXTURES, file));
+        assert.equal(patchResource(doc, resource, aligned), text, path.relative(FIXTURES, file));
       }
     }
   });
@@ -58,7 +65,7 @@ describe('core/definition patching a file with the deployed resource', function 
   it('writes any change to a public file so that it reads back as what CDF holds: values, added and removed tasks', () => {
     for (const file of versionFiles) {
       const text = fs.readFileSync(file, 'utf8');
-      const variables = new Map(Object.entries(fixtureVariables(file)));
+      const variables = variablesOf(file, text);
       const doc = parseFile(text, file, variables);
       for (const resource of doc.resources) {
         const deployed = structuredClone(resource.value) as any;
@@ -72,7 +79,7 @@ describe('core/definition patching a file with the deployed resource', function 
         tasks.push({ externalId: 'added-by-cdf', type: 'cdf', parameters: { cdfRequest: { resourcePath: '/timeseries/list', method: 'POST', body: { limit: 1 } } }, dependsOn: tasks.slice(0, 2).map((x) => ({ externalId: x.externalId })) });
         deployed.workflowDefinition.description = "Changed in CDF: it's different";
         const patched = patchResource(doc, resource, alignVersion(deployed, resource.value));
-        const where = path.relative(ROUNDTRIP_FIXTURES, file);
+        const where = path.relative(FIXTURES, file);
         assert.ok(patched, where);
         const reread = parseDefinitionDocument(patched, { fileName: file, variables });
         assert.deepEqual(reread?.syntaxProblems, [], `${where}:\n${patched}`);
@@ -83,9 +90,9 @@ describe('core/definition patching a file with the deployed resource', function 
   });
 
   it('changes only the lines of values CDF holds otherwise, and the result reads as what CDF holds', () => {
-    const file = path.join(ROUNDTRIP_FIXTURES, 'library', 'contextualization__cdf_entity_matching__entity_matching.WorkflowVersion.yaml');
+    const file = path.join(FIXTURES, 'cognitedata-library', 'modules', 'contextualization', 'cdf_entity_matching', 'workflows', 'entity_matching.WorkflowVersion.yaml');
     const text = fs.readFileSync(file, 'utf8');
-    const variables = new Map(Object.entries(fixtureVariables(file)));
+    const variables = variablesOf(file, text);
     const doc = parseFile(text, file, variables);
     const [resource] = doc.resources;
     assert.ok(resource);
