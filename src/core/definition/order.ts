@@ -103,11 +103,11 @@ export function upstreamTasks(tasks: readonly TaskDefinitionLike[]): Map<string,
     changed = false;
     for (const i of order) {
       const own = bits[i] as Uint32Array;
-      for (const d of depIndexes[i] as number[]) {
+      for (const d of depIndexes[i]) {
         const from = bits[d] as Uint32Array;
         for (let w = 0; w < words; w++) {
           // `>>> 0`: bit 31 makes an int32 negative, which a Uint32Array stores as positive.
-          const next = ((own[w] as number) | (from[w] as number) | (w === d >>> 5 ? 1 << (d & 31) : 0)) >>> 0;
+          const next = ((own[w]) | (from[w]) | (w === d >>> 5 ? 1 << (d & 31) : 0)) >>> 0;
           if (next !== own[w]) {
             own[w] = next;
             changed = true;
@@ -128,10 +128,10 @@ function dependencyOrder(ids: readonly string[], depIndexes: readonly number[][]
     const stack: [number, number][] = [[start, 0]];
     state[start] = 1;
     while (stack.length > 0) {
-      const top = stack[stack.length - 1] as [number, number];
-      const deps = depIndexes[top[0]] as number[];
+      const top = stack[stack.length - 1];
+      const deps = depIndexes[top[0]];
       if (top[1] < deps.length) {
-        const d = deps[top[1]++] as number;
+        const d = deps[top[1]++];
         if (state[d] === 0) {
           state[d] = 1;
           stack.push([d, 0]);
@@ -156,7 +156,7 @@ class BitSetView implements ReadonlySet<string> {
 
   has(id: string): boolean {
     const i = this.index.get(id);
-    return i !== undefined && ((this.bits[i >>> 5] as number) & (1 << (i & 31))) !== 0;
+    return i !== undefined && ((this.bits[i >>> 5]) & (1 << (i & 31))) !== 0;
   }
 
   get size(): number {
@@ -166,7 +166,7 @@ class BitSetView implements ReadonlySet<string> {
   }
 
   *values(): SetIterator<string> {
-    for (let i = 0; i < this.ids.length; i++) if (((this.bits[i >>> 5] as number) & (1 << (i & 31))) !== 0) yield this.ids[i] as string;
+    for (let i = 0; i < this.ids.length; i++) if (((this.bits[i >>> 5]) & (1 << (i & 31))) !== 0) yield this.ids[i];
   }
 
   keys(): SetIterator<string> {

@@ -253,7 +253,7 @@ export function findTaskListRegion(text: string): TaskListRegion | undefined {
     start = info.end + 1;
   }
   if (items.length < 2) return undefined;
-  return { keyStart: tasksKey.keyStart, start: items[0] as number, end, items };
+  return { keyStart: tasksKey.keyStart, start: items[0], end, items };
 }
 
 /** A line's end, indent in spaces (-1 with a tab), whether it is blank or a comment, and whether it starts with `- `. */

@@ -119,7 +119,7 @@ export function toValue(node: SourceNode | undefined): unknown {
       const out: Record<string, unknown> = {};
       const props = node.properties;
       for (let i = 0; i < props.length; i++) {
-        const p = props[i] as SourceProperty;
+        const p = props[i];
         // The first of duplicate keys wins; `in` would also see Object.prototype's names.
         if (out[p.key] === undefined || !Object.prototype.hasOwnProperty.call(out, p.key)) out[p.key] = toValue(p.value);
       }

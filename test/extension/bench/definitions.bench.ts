@@ -35,7 +35,7 @@ function writeProject(root: string): string[] {
       let text = `workflowExternalId: {{ workflow }}\nversion: '${v}'\nworkflowDefinition:\n  tasks:\n`;
       for (let t = 0; t < 12; t++) {
         text += `    - externalId: t${t}\n      type: ${t % 2 ? 'transformation' : 'function'}\n      parameters:\n`;
-        text += t % 2 ? `        transformation:\n          externalId: tr-${m}-${t}\n` : `        function:\n          externalId: fn-${m}\n          data:\n            previous: ${t > 0 ? `\${t${t - 1}.output}` : "\${workflow.input.day}"}\n`;
+        text += t % 2 ? `        transformation:\n          externalId: tr-${m}-${t}\n` : `        function:\n          externalId: fn-${m}\n          data:\n            previous: ${t > 0 ? `\${t${t - 1}.output}` : "${workflow.input.day}"}\n`;
         if (t > 0) text += `      dependsOn:\n        - externalId: t${t - 1}\n`;
       }
       write(`${dir}/workflows/v${v}.WorkflowVersion.yaml`, text);

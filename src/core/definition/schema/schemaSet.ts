@@ -81,13 +81,13 @@ export class SchemaSet {
     // Which if/then rules the node selects; the merged map is kept per selection.
     const selected = rules.map((rule, i) => (isObject(rule['if']) && isObject(rule['then']) && matchesIf(rule['if'], node) ? i : -1)).filter((i) => i >= 0);
     let bySelection = this.propertyMaps.get(schema);
-    if (!bySelection) this.propertyMaps.set(schema, (bySelection = new Map()));
+    if (!bySelection) this.propertyMaps.set(schema, (bySelection = new Map<string, Map<string, JsonSchema>>()));
     const key = selected.join(',');
     let out = bySelection.get(key);
     if (!out) {
       out = new Map<string, JsonSchema>(Object.entries((schema['properties'] as Record<string, JsonSchema> | undefined) ?? {}));
       for (const i of selected) {
-        const then = (rules[i] as JsonSchema)['then'] as JsonSchema;
+        const then = (rules[i])['then'] as JsonSchema;
         for (const [k, value] of Object.entries((then['properties'] as Record<string, JsonSchema> | undefined) ?? {})) out.set(k, { ...out.get(k), ...value });
       }
       bySelection.set(key, out);
