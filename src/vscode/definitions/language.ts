@@ -18,7 +18,7 @@ import { DEFINITION_LANGUAGES, type DefinitionDocuments, type ParsedDefinition }
 
 const SOURCE = 'CDF Workflows';
 
-export const DEFINITION_SELECTOR: vscode.DocumentSelector = DEFINITION_LANGUAGES.flatMap((language) => [
+const DEFINITION_SELECTOR: vscode.DocumentSelector = DEFINITION_LANGUAGES.flatMap((language) => [
   { language, scheme: 'file' },
   { language, scheme: 'untitled' },
 ]);
@@ -269,33 +269,36 @@ function templateContext(parsed: ParsedDefinition): { templates?: TemplateContex
   return { templates: { environment: v.environment.name, configFile: v.environment.configFile, ...(v.module ? { module: v.module } : {}), ...(v.configError ? { configError: v.configError } : {}) } };
 }
 
-const SEVERITY: Readonly<Record<DefinitionFinding['severity'], vscode.DiagnosticSeverity>> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+// The vscode enums are read when used, not when the bundle loads (nothing at load touches the API).
+function severityOf(severity: DefinitionFinding['severity']): vscode.DiagnosticSeverity {
+  return severity === 'error' ? vscode.DiagnosticSeverity.Error : severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
 
 function toDiagnostic(document: vscode.TextDocument, f: DefinitionFinding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(f.start), document.positionAt(f.end)), f.message, SEVERITY[f.severity]);
+  const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(f.start), document.positionAt(f.end)), f.message, severityOf(f.severity));
   d.source = SOURCE;
   d.code = f.code;
   return d;
 }
 
-const COMPLETION_KIND: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
-  key: vscode.CompletionItemKind.Property,
-  value: vscode.CompletionItemKind.Value,
-  enum: vscode.CompletionItemKind.EnumMember,
-  task: vscode.CompletionItemKind.Reference,
-  reference: vscode.CompletionItemKind.Variable,
-  function: vscode.CompletionItemKind.Function,
-  transformation: vscode.CompletionItemKind.Method,
-  workflow: vscode.CompletionItemKind.Module,
-  version: vscode.CompletionItemKind.Constant,
-};
+function completionKind(kind: CompletionEntry['kind']): vscode.CompletionItemKind {
+  const K = vscode.CompletionItemKind;
+  const kinds: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
+    key: K.Property,
+    value: K.Value,
+    enum: K.EnumMember,
+    task: K.Reference,
+    reference: K.Variable,
+    function: K.Function,
+    transformation: K.Method,
+    workflow: K.Module,
+    version: K.Constant,
+  };
+  return kinds[kind];
+}
 
 function toCompletionItem(document: vscode.TextDocument, e: CompletionEntry): vscode.CompletionItem {
-  const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
+  const item = new vscode.CompletionItem(e.label, completionKind(e.kind));
   item.insertText = e.insertText;
   item.range = new vscode.Range(document.positionAt(e.start), document.positionAt(e.end));
   if (e.filterText) item.filterText = e.filterText;
@@ -308,19 +311,16 @@ function toCompletionItem(document: vscode.TextDocument, e: CompletionEntry): vs
   return item;
 }
 
-const SYMBOL_KIND: Readonly<Record<DefinitionSymbol['kind'], vscode.SymbolKind>> = {
-  workflow: vscode.SymbolKind.Module,
-  version: vscode.SymbolKind.Class,
-  trigger: vscode.SymbolKind.Event,
-  task: vscode.SymbolKind.Function,
-  triggerRule: vscode.SymbolKind.Property,
-};
+function symbolKind(kind: DefinitionSymbol['kind']): vscode.SymbolKind {
+  const S = vscode.SymbolKind;
+  return kind === 'workflow' ? S.Module : kind === 'version' ? S.Class : kind === 'trigger' ? S.Event : kind === 'task' ? S.Function : S.Property;
+}
 
 function toSymbol(document: vscode.TextDocument, s: DefinitionSymbol): vscode.DocumentSymbol {
   const range = new vscode.Range(document.positionAt(s.range.start), document.positionAt(s.range.end));
   let selection = new vscode.Range(document.positionAt(s.selectionRange.start), document.positionAt(s.selectionRange.end));
   if (!range.contains(selection)) selection = new vscode.Range(range.start, range.start);
-  const symbol = new vscode.DocumentSymbol(s.name, s.detail, SYMBOL_KIND[s.kind], range, selection);
+  const symbol = new vscode.DocumentSymbol(s.name, s.detail, symbolKind(s.kind), range, selection);
   symbol.children = s.children.map((c) => toSymbol(document, c));
   return symbol;
 }
