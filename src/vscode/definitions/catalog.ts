@@ -4,6 +4,7 @@
 // minute, never one per keystroke), plus a recent execution of a deployed version for hovers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { cpuMs } from './cpuTime';
 import { type ExternalIdKind, type ExternalIdOption } from '../../core/definition/completion';
 import { type VersionLookup } from '../../core/definition/diagnose';
 import { type ExecutionValue, valueAtReference } from '../../core/definition/hover';
@@ -53,6 +54,8 @@ export class DefinitionCatalog implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   /** Requests made, by kind (tests and the benchmark read it). */
   readonly requests = { function: 0, transformation: 0, version: 0, execution: 0 };
+  /** Time spent indexing files (their parse is counted by the documents), in ms. */
+  readonly stats = { indexed: 0, indexMs: 0 };
 
   constructor(
     private readonly deps: {
@@ -119,12 +122,18 @@ export class DefinitionCatalog implements vscode.Disposable {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         const variables = await this.deps.environments.variablesFor(uri);
+        const started = cpuMs();
         const substituted = substituteTemplates(text, variables?.values ?? new Map());
         this.index.setFunctionFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        this.stats.indexed++;
+        this.stats.indexMs += cpuMs() - started;
         return;
       }
       const parsed = await this.deps.documents.getFile(uri);
+      const started = cpuMs();
       this.index.setDocument(file, parsed?.definition);
+      this.stats.indexed++;
+      this.stats.indexMs += cpuMs() - started;
     } catch (e) {
       this.index.removeFile(file);
       this.deps.log.debug(`Definition index: ${file} skipped: ${e instanceof Error ? e.message : String(e)}`);
