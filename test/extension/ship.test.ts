@@ -276,6 +276,22 @@ describe('deploy, compare, pull and run definition files', function () {
       assert.ok(ui.messages.some((m) => /now says version 2/.test(m.message)));
     });
 
+    it('revokes the session of a trigger CDF refuses, and says why', async () => {
+      const triggerFile = ws('project', 'modules', 'guard', 'workflows', 'guard.WorkflowTrigger.yaml');
+      fs.writeFileSync(triggerFile, "externalId: ship-guard-bad\ntriggerRule:\n  triggerType: schedule\n  cronExpression: '61 * * * *'\nworkflowExternalId: ship-guard\nworkflowVersion: '1'\n");
+      try {
+        await setFileText(ws(...GUARD), saved.replace('retries: 2', 'retries: 5'));
+        ui.script({ ask: 'Deploy Trigger', match: /It has a trigger to deploy: ship-guard-bad \(new\)/ }, { pick: /^Client credentials of connection/ });
+        assert.equal(await command('cdfWorkflows.deployDefinition', uriOf(...GUARD)), undefined);
+        assert.match(errors()[0] ?? '', /cronExpression/);
+        const sessions = requests().filter((r) => r === 'POST /sessions').length;
+        assert.equal(sessions, 1);
+        assert.equal(requests().filter((r) => r === 'POST /sessions/revoke').length, 1, 'the unused session was revoked');
+      } finally {
+        fs.rmSync(triggerFile, { force: true });
+      }
+    });
+
     it('cancels without writing when the guard is dismissed', async () => {
       await setFileText(ws(...GUARD), saved.replace('retries: 2', 'retries: 9'));
       ui.script({ ask: undefined, match: /differs from/ });

@@ -138,7 +138,8 @@ export function describeExecutionCount(executions: { count: number; more: boolea
 
 /**
  * Carries out a plan: the workflow first when it is new or changed, then the version (under `asVersion`
- * when given: deploy as a new version). Nothing is written for what is unchanged.
+ * when given: deploy as a new version). Nothing is written for what is unchanged. When CDF refuses the
+ * version, a workflow created for it is deleted again.
  */
 export async function executeDeploy(client: CdfClient, plan: DeployPlan, options: { asVersion?: string; signal?: AbortSignal } = {}): Promise<DeployResult> {
   const versionName = options.asVersion ?? plan.version.body.version;
@@ -148,7 +149,14 @@ export async function executeDeploy(client: CdfClient, plan: DeployPlan, options
   if (plan.version.action === 'unchanged' && !renamed && plan.version.deployed) {
     return { ...(workflow ? { workflow } : {}), version: plan.version.deployed, versionName, workflowAction: plan.workflow.action, versionAction: 'unchanged' };
   }
-  const version = await client.versions.upsert({ ...plan.version.body, version: versionName }, { signal: options.signal });
+  let version: WorkflowVersion;
+  try {
+    version = await client.versions.upsert({ ...plan.version.body, version: versionName }, { signal: options.signal });
+  } catch (error) {
+    // CDF refused the version: a workflow this deploy created for it goes again, so nothing is left half made.
+    if (plan.workflow.action === 'create' && error instanceof CdfApiError) await client.workflows.delete([plan.version.body.workflowExternalId]).catch(() => undefined);
+    throw error;
+  }
   return { ...(workflow ? { workflow } : {}), version, versionName, workflowAction: plan.workflow.action, versionAction: renamed ? 'create' : plan.version.action };
 }
 

@@ -11,7 +11,7 @@ import { type DefinitionResource, resourceIdentity, toolkitKindOf } from '../../
 import { replaceScalar } from '../../core/definition/fixes';
 import { sameTrigger } from '../../core/definition/normalize';
 import { child } from '../../core/definition/source';
-import { CancelledError, InputError } from '../../core/errors';
+import { CancelledError, CdfApiError, InputError } from '../../core/errors';
 import { type Trigger, type TriggerUpsertItem } from '../../core/schemas/triggers';
 import { type ConnectionSettings } from '../config';
 import { type Services } from '../services';
@@ -206,8 +206,15 @@ async function deployTriggers(services: Services, connection: ConnectionSettings
     for (const { resource, file } of pending.todo) {
       const item = triggerItem(resource);
       report(item.externalId);
-      // Each upsert binds a fresh session made from the chosen credentials (REFERENCE §2.6).
-      await client.triggers.upsert(item, { signal, credentials: { kind: 'clientCredentials', clientId: chosen.credentials.clientId, clientSecret: chosen.credentials.clientSecret } });
+      // Each upsert binds a fresh session made from the chosen credentials (REFERENCE §2.6); one CDF
+      // refused is revoked, so no unused session is left behind.
+      const grant = await client.sessions.grant({ kind: 'clientCredentials', clientId: chosen.credentials.clientId, clientSecret: chosen.credentials.clientSecret }, { signal });
+      try {
+        await client.triggers.upsert(item, { signal, nonce: grant.nonce });
+      } catch (error) {
+        if (error instanceof CdfApiError) await client.sessions.revoke([grant.session.id]).catch(() => undefined);
+        throw error;
+      }
       services.log.info(`Deploy: trigger "${item.externalId}" from ${file} upserted on "${connection.name}", running as client id ${chosen.credentials.clientId}.`);
       done.push(item.externalId);
     }

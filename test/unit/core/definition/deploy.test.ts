@@ -111,6 +111,21 @@ describe('core/definition deploy plan', function () {
     assert.ok(requests().every((r) => !r.startsWith('POST /workflows')), requests().join(', '));
   });
 
+  it('deletes the workflow it created when CDF refuses the version, so nothing is left half made', async () => {
+    const plan = await planDeploy(t.client, { version: { workflowExternalId: 'wf-refused', version: '1', workflowDefinition: { tasks: [{ externalId: 'a', type: 'function', parameters: { function: { externalId: 'f' } }, retries: 11 }] } } });
+    assert.equal(plan.workflow.action, 'create');
+    sandbox.requests.reset();
+    const error = await rejection(() => executeDeploy(t.client, plan));
+    assert.match(error.message, /retries: must be less than or equal to 10/);
+    assert.deepEqual(requests(), ['POST /workflows', 'POST /workflows/versions', 'POST /workflows/delete']);
+    assert.equal((await t.client.workflows.list({ limit: 1000 })).items.some((w) => w.externalId === 'wf-refused'), false);
+    // A workflow that existed before is left as it is.
+    await t.client.workflows.upsert({ externalId: 'wf-kept', description: 'mine' });
+    const kept = await planDeploy(t.client, { version: { workflowExternalId: 'wf-kept', version: '1', workflowDefinition: { tasks: [{ externalId: 'a', type: 'nope', parameters: {} }] } } });
+    await rejection(() => executeDeploy(t.client, kept));
+    assert.equal((await t.client.workflows.retrieve('wf-kept')).description, 'mine');
+  });
+
   it('writes a numeric version from YAML as text', async () => {
     const plan = await planDeploy(t.client, { version: { ...versionItem('wf-numeric'), version: 4 } });
     assert.equal(plan.version.body.version, '4');
