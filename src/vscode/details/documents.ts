@@ -3,7 +3,7 @@
 // function call logs. Opening the same execution twice shows the one document again.
 import * as vscode from 'vscode';
 import { describeError } from '../boundary';
-import { type ExecutionDetailed } from '../../core/schemas/executions';
+import { type ExecutionDetailed, isRunningExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
 import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
@@ -127,7 +127,7 @@ export class DetailsDocuments extends DisposableBase implements vscode.TextDocum
       connection: entry.ref.connection,
       project: connection?.project,
       readAt: Date.now(),
-      live: entry.execution.status === 'RUNNING',
+      live: isRunningExecutionStatus(entry.execution.status),
     });
   }
 
@@ -145,11 +145,11 @@ export class DetailsDocuments extends DisposableBase implements vscode.TextDocum
     entry.execution = execution;
     this.setContent(entry.uri, this.renderExecution(entry));
     // A retried execution runs again: follow it again while its document is open.
-    if (execution.status === 'RUNNING') this.follow(entry);
+    if (isRunningExecutionStatus(execution.status)) this.follow(entry);
   }
 
   private follow(entry: OpenExecution): void {
-    if (entry.following || entry.execution.status !== 'RUNNING') return;
+    if (entry.following || !isRunningExecutionStatus(entry.execution.status)) return;
     const stop = new AbortController();
     entry.following = stop;
     this.services.tracker.observe(entry.ref, stop.signal, entry.execution).then(

@@ -169,8 +169,10 @@ export class WorkflowRunner extends DisposableBase {
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
           progress.report({ message: `${d.input.name} on ${d.connection}` });
-          const { client } = await this.services.connections.client(d.connection);
-          return await client.executions.run(d.workflowExternalId, d.version, { input: d.input.input, metadata: d.metadata, signal: abort.signal });
+          // The session, the run and any look-up after an ambiguous answer finish on one client.
+          return await this.services.connections.use(d.connection, ({ client }) =>
+            client.executions.run(d.workflowExternalId, d.version, { input: d.input.input, metadata: d.metadata, signal: abort.signal }),
+          );
         } finally {
           sub.dispose();
         }

@@ -7,6 +7,7 @@ import { type Logger } from '../../core/log';
 import { formatFireTimes, nextFireTimes } from '../../core/schedule/cron';
 import { type DeployDeps, FunctionRouteDeployment, journalKey, NativeRouteDeployment, ProjectJournal } from '../../core/schedule/deploy';
 import { config } from '../config';
+import { type ClientLease } from '../connections/manager';
 import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
@@ -27,10 +28,16 @@ export interface ScheduleWizardOutcome {
   readonly message: string;
 }
 
-/** Runs the wizard; resolves with what was deployed, or rejects (CancelledError when the user stops). */
-export async function runScheduleWizard(services: Services, start: ScheduleWizardStart = {}): Promise<ScheduleWizardOutcome> {
+/**
+ * Runs the wizard; resolves with what was deployed, or rejects (CancelledError when the user stops). The
+ * prompts and the deploy hold one client: a settings change meanwhile does not cut a deploy short.
+ */
+export function runScheduleWizard(services: Services, start: ScheduleWizardStart = {}): Promise<ScheduleWizardOutcome> {
+  return services.connections.use(start.connection, lease => scheduleWith(services, lease, start));
+}
+
+async function scheduleWith(services: Services, { connection, client }: ClientLease, start: ScheduleWizardStart): Promise<ScheduleWizardOutcome> {
   const log = services.log;
-  const { connection, client } = await services.connections.client(start.connection);
   const pairs = new ScheduleCredentialStore(services.context.globalState, services.context.secrets);
   const journals = new GlobalStateJournalStore(services.context.globalState);
   const localZone = localTimeZone();

@@ -24,6 +24,7 @@
 // function is replaced, never duplicated.
 import { OutcomeUnknownError } from '../../errors';
 import { sleep } from '../../http/abort';
+import { capText } from '../../redact';
 import { type NonceGrant } from '../../api/sessions';
 import { type CdfFunction } from '../../schemas/functions';
 import { type FunctionSchedule } from '../../schemas/functionSchedules';
@@ -481,9 +482,13 @@ export class FunctionRouteDeployment {
         const removedFn = await removeOrRemember(client, journal, { kind: 'function', id: current.id }, logger);
         const removedFile = await removeOrRemember(client, journal, { kind: 'file', id: current.fileId }, logger);
         this.fn = undefined;
-        const message = current.error?.message ?? 'CDF gave no reason.';
-        if (current.error?.trace) logger.error(`Schedule deploy: build log of "${this.prepared.functionExternalId}":\n${current.error.trace}`);
-        throw new FunctionBuildError(this.prepared.functionExternalId, message, current.error?.trace ?? undefined, removedFn && removedFile);
+        // CDF's text, masked like every server text; the message gets the start, the log all of it.
+        const fullMessage = client.redactor.redact(current.error?.message ?? 'CDF gave no reason.');
+        const trace = current.error?.trace ? client.redactor.redact(current.error.trace) : undefined;
+        const message = capText(fullMessage);
+        if (message.cut) logger.error(`Schedule deploy: build error of "${this.prepared.functionExternalId}": ${fullMessage}`);
+        if (trace) logger.error(`Schedule deploy: build log of "${this.prepared.functionExternalId}":\n${trace}`);
+        throw new FunctionBuildError(this.prepared.functionExternalId, message.text, trace, removedFn && removedFile);
       }
       const waited = Date.now() - started;
       if (waited + interval > timeoutMs) throw new FunctionNotReadyError(this.prepared.functionExternalId, current.status, timeoutMs);
