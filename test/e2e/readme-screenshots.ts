@@ -9,6 +9,8 @@ const README_IMAGES: Record<string, string> = {
   'tour-execution-details.png': 'execution-details.png',
   'tour-tree-tasks.png': 'tree-tasks.png',
   'schedule-wizard-next-runs.png': 'schedule-cron.png',
+  'definitions-typo-hover.png': 'definitions-typo-hover.png',
+  'definitions-reference-completion.png': 'definitions-completion.png',
   'ship-deployed.png': 'definition-deploy.png',
   'ship-compare.png': 'definition-compare.png',
 };

@@ -9,7 +9,7 @@ import { type ExternalIdKind, type ExternalIdOption } from '../../core/definitio
 import { type VersionLookup } from '../../core/definition/diagnose';
 import { type ExecutionValue, valueAtReference } from '../../core/definition/hover';
 import { substituteTemplates } from '../../core/definition/templates';
-import { WorkspaceIndex, isToolkitFunctionFile } from '../../core/definition/workspaceIndex';
+import { WorkspaceIndex, isToolkitFunctionFile, isToolkitTransformationFile } from '../../core/definition/workspaceIndex';
 import { type ExecutionDetailed } from '../../core/schemas/executions';
 import { type ConnectionManager } from '../connections/manager';
 import { config } from '../config';
@@ -21,7 +21,7 @@ export const REMOTE_REFRESH_MS = 60_000;
 /** How long the first completion waits for a list before answering with the workspace's ids only. */
 const FIRST_LOAD_WAIT_MS = 2_000;
 
-const DEFINITION_GLOB = '**/*.{Workflow,WorkflowVersion,WorkflowTrigger,workflow,workflowversion,workflowtrigger,Function,function}.{yaml,yml}';
+const DEFINITION_GLOB = '**/*.{Workflow,WorkflowVersion,WorkflowTrigger,workflow,workflowversion,workflowtrigger,Function,function,Transformation,transformation}.{yaml,yml}';
 const EXCLUDE_GLOB = '**/{node_modules,build,.git}/**';
 
 type RemoteKind = 'function' | 'transformation' | 'version';
@@ -118,13 +118,15 @@ export class DefinitionCatalog implements vscode.Disposable {
   async indexFile(uri: vscode.Uri): Promise<void> {
     const file = uri.fsPath;
     try {
-      if (isToolkitFunctionFile(file)) {
+      const fn = isToolkitFunctionFile(file);
+      if (fn || isToolkitTransformationFile(file)) {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         const variables = await this.deps.environments.variablesFor(uri);
         const started = cpuMs();
         const substituted = substituteTemplates(text, variables?.values ?? new Map());
-        this.index.setFunctionFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        if (fn) this.index.setFunctionFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        else this.index.setTransformationFile(file, substituted.text, (o) => substituted.toOriginal(o));
         this.stats.indexed++;
         this.stats.indexMs += cpuMs() - started;
         return;
@@ -218,7 +220,7 @@ export class DefinitionCatalog implements vscode.Disposable {
       case 'function':
         return this.index.functions().map((f) => ({ externalId: f.externalId, detail: `Toolkit ${rel(f.file)}`, ...(f.name ? { documentation: `${f.name}${f.description ? `: ${f.description}` : ''}` } : {}) }));
       case 'transformation':
-        return [];
+        return this.index.transformations().map((t) => ({ externalId: t.externalId, detail: `Toolkit ${rel(t.file)}` }));
       case 'workflow':
         return [...new Set([...this.index.workflows().map((w) => w.externalId), ...this.index.versions().map((v) => v.workflowExternalId)])].map((externalId) => ({ externalId, detail: 'in the workspace' }));
       case 'version':

@@ -202,6 +202,11 @@ export class DefinitionLanguage implements vscode.Disposable {
         ];
       case 'function':
         return catalog.functionLocations(target.externalId);
+      case 'transformation': {
+        await catalog.ensureIndexed();
+        const found = catalog.index.transformations().filter((t) => t.externalId === target.externalId);
+        return Promise.all(found.map((t) => locationIn(t.file, t.start)));
+      }
       case 'version': {
         await catalog.ensureIndexed();
         const found = catalog.index.findVersion(target.workflowExternalId, target.version);
