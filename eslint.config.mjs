@@ -1,4 +1,5 @@
-// Lint: zero warnings (npm run lint passes --max-warnings 0); src/core and src/sandbox never import 'vscode'.
+// Lint: zero warnings (npm run lint passes --max-warnings 0). The layers: src/core imports neither 'vscode'
+// nor src/vscode nor src/sandbox; src/sandbox imports neither 'vscode' nor src/core nor src/vscode.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -7,8 +8,26 @@ const smallBundles = [
   { name: 'zod', message: "Use `import * as z from 'zod/mini'` (the classic API adds ~420 KB to each bundle)." },
   { name: 'undici', allowTypeImports: true, message: 'Use src/core/http/undici.ts: it loads only the undici modules we use, on first use.' },
 ];
-const noVscode = {
-  'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/sandbox run on plain Node: pass what you need in from src/vscode.' }, ...smallBundles] }],
+const noVscodeModule = { name: 'vscode', message: 'src/core and src/sandbox run on plain Node: pass what you need in from src/vscode.' };
+// Relative imports that leave the folder for another layer (`../vscode/...`, `../../sandbox/...`).
+const layer = (folder, message) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message });
+const coreLayers = {
+  'no-restricted-imports': ['error', {
+    paths: [noVscodeModule, ...smallBundles],
+    patterns: [
+      layer('vscode', 'src/core does not depend on the editor: let src/vscode pass what core needs in.'),
+      layer('sandbox', 'src/core does not depend on the sandbox: the sandbox is a separate program that core talks to over HTTP.'),
+    ],
+  }],
+};
+const sandboxLayers = {
+  'no-restricted-imports': ['error', {
+    paths: [noVscodeModule, ...smallBundles],
+    patterns: [
+      layer('core', 'src/sandbox emulates CDF on its own: sharing core code would let a client bug hide in the emulator. Write the sandbox its own.'),
+      layer('vscode', 'src/sandbox runs without the editor.'),
+    ],
+  }],
 };
 
 export default tseslint.config(
@@ -26,7 +45,8 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: smallBundles }] } },
-  { files: ['src/core/**/*.ts', 'src/sandbox/**/*.ts'], rules: noVscode },
+  { files: ['src/core/**/*.ts'], rules: coreLayers },
+  { files: ['src/sandbox/**/*.ts'], rules: sandboxLayers },
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -40,8 +40,13 @@ export interface CdfClient {
   readonly redactor: Redactor;
   /** Who the token belongs to, its projects and capabilities (GET /api/v1/token/inspect). */
   tokenInspect(ctx?: CallContext): Promise<TokenInspection>;
-  /** Closes pooled connections; the client cannot be used afterwards. */
-  close(): Promise<void>;
+  /**
+   * New calls fail at once with ClientClosedError naming `reason` (a clause: `connection "x" was removed`);
+   * calls already started finish; then the pooled connections close.
+   */
+  close(reason?: string): Promise<void>;
+  /** True once close() was called. */
+  readonly isClosed: boolean;
 }
 
 export function createCdfClient(options: CdfClientOptions): CdfClient {
@@ -66,6 +71,9 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     redactor,
     tokenInspect: (ctx = {}) =>
       http.get('/api/v1/token/inspect', { schema: tokenInspection, capability: CAPABILITY.tokenInspect, signal: ctx.signal }),
-    close: () => http.close(),
+    close: (reason) => http.close(reason),
+    get isClosed() {
+      return http.isClosed;
+    },
   };
 }

@@ -17,6 +17,22 @@ export class CancelledError extends CdfError {
   }
 }
 
+/**
+ * The client was closed before a call could use it (its connection was removed or signed out, or the
+ * extension is stopping). Unlike a cancellation the user did not ask for this, so it is shown, with what
+ * to do. Calls that had started when the client was closed ran to their end.
+ */
+export class ClientClosedError extends CdfError {
+  readonly kind = 'client-closed';
+  constructor(
+    message: string,
+    /** Why the client was closed, as given to close(). */
+    readonly reason: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** Bad input found before anything was sent; line and column are 1-based when known. */
 export class InputError extends CdfError {
   readonly kind = 'input';

@@ -52,6 +52,27 @@ export class Redactor {
   }
 }
 
+/** Masks every string inside a JSON-like value (keys included); other values are kept. */
+export function redactDeep<T>(value: T, redactor: Redactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redactor)) as T;
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactor.redact(k), redactDeep(v, redactor)])) as T;
+  }
+  return value;
+}
+
+/** How much text from a server goes into a message a person reads; the rest goes to the log. */
+export const SERVER_TEXT_MAX = 300;
+
+/** `text` cut to `max` UTF-16 units (never inside a surrogate pair) with an ellipsis; `cut` says whether anything was left out. */
+export function capText(text: string, max = SERVER_TEXT_MAX): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  const last = text.charCodeAt(max - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? max - 1 : max;
+  return { text: `${text.slice(0, end)}…`, cut: true };
+}
+
 /** A Logger that masks every line before it reaches `inner`. */
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
   return {

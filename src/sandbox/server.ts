@@ -1,5 +1,5 @@
-// The sandbox's HTTP plumbing on node:http: request ids, body decoding (gzip), auth, capabilities,
-// fault injection, the request log and error bodies. Routes do the rest.
+// The sandbox's HTTP plumbing on node:http: Host and Origin checks, request ids, body decoding (gzip),
+// auth, capabilities, fault injection, the request log and error bodies. Routes do the rest.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type Socket } from 'node:net';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
@@ -66,9 +66,33 @@ function decode(raw: Buffer, encoding: string | undefined, limit: number): Buffe
   throw new ApiError(415, `Content-Encoding ${enc} is not supported; send gzip, deflate, br or an uncompressed body.`);
 }
 
+/**
+ * Why a request is refused before anything else happens, or undefined when it may proceed. A web page the
+ * user visits can reach 127.0.0.1 (a form post, or DNS rebinding that points its own name at 127.0.0.1),
+ * but it cannot make its browser send one of our loopback names as Host, nor hide its Origin on a post.
+ */
+export function refusalOf(headers: IncomingMessage['headers'], port: number): string | undefined {
+  const own = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  if (port === 80) for (const h of ['127.0.0.1', 'localhost', '[::1]']) own.add(h);
+  const host = (headers.host ?? '').trim().toLowerCase();
+  if (!own.has(host)) {
+    return `The sandbox answers only requests for 127.0.0.1:${port}, localhost:${port} or [::1]:${port}; this one was for ${host ? `"${host.slice(0, 100)}"` : 'no Host'}. Use http://127.0.0.1:${port} as the base URL.`;
+  }
+  const origin = headers.origin;
+  if (origin !== undefined) {
+    // A browser page of the sandbox itself (the device sign-in form) sends its own origin; any other page,
+    // an opaque "null" origin included, is refused.
+    const ownOrigin = [...own].some((h) => origin.toLowerCase() === `http://${h}`);
+    if (!ownOrigin) return `The sandbox refuses requests from web pages other than its own; this one came from ${JSON.stringify(origin.slice(0, 100))}.`;
+  }
+  return undefined;
+}
+
 export class SandboxHttpServer {
   readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** The port listened on: the Host check compares against it. */
+  private port = -1;
 
   constructor(private readonly o: HttpServerOptions) {
     this.server = createServer({ requestTimeout: 0, headersTimeout: 30_000 }, (req, res) => {
@@ -103,7 +127,8 @@ export class SandboxHttpServer {
       this.server.listen(port, '127.0.0.1', () => {
         this.server.off('error', onError);
         const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
+        this.port = typeof address === 'object' && address ? address.port : port;
+        resolve(this.port);
       });
     });
   }
@@ -149,6 +174,14 @@ export class SandboxHttpServer {
     const internal = req.headers['x-sandbox-internal'] === this.o.internalKey;
     const control = pathname.startsWith('/_sandbox/') || pathname === '/_sandbox';
     const logIt = !internal && !control;
+    const refusal = refusalOf(req.headers, this.port);
+    if (refusal) {
+      req.resume();
+      this.o.log(`sandbox: refused ${method} ${pathname}: ${refusal}`);
+      this.send(res, requestId, { status: 403, body: new ApiError(403, `Forbidden: ${refusal}`).toBody() });
+      if (logIt) this.o.requests.add({ method, path: pathname, status: 403, time: arrived, requestId });
+      return;
+    }
     let fault: FaultRule | undefined;
     if (logIt) fault = this.o.faults.take(method, pathname);
 

@@ -33,12 +33,19 @@ export async function withBoundary<T>(id: string, deps: BoundaryDeps, fn: () => 
       return undefined;
     }
     if (d.expected) deps.log.error(`${id}: ${d.message}`);
-    else deps.log.error(`${id}: ${d.message}\n${e instanceof Error ? e.stack ?? '' : ''}`);
+    else deps.log.error(`${id}: ${d.message}\n${stackOf(e)}`);
     void deps.ui().ask('error', d.message, {}, 'Show Log').then(choice => {
       if (choice === 'Show Log') deps.log.show(true);
     });
     return undefined;
   }
+}
+
+/** The stack that explains an unexpected error: a wizard step's cause, not the wrapper made around it. */
+export function stackOf(e: unknown): string {
+  const inner = e instanceof WizardStepError ? e.cause : e;
+  if (inner instanceof Error) return inner.stack ?? `${inner.name}: ${inner.message}`;
+  return String(inner);
 }
 
 /** Registers every command of a record, each wrapped in the boundary. */

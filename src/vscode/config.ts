@@ -40,7 +40,11 @@ export const config = {
   followMaxIntervalMs: (): number => Math.max(config.followMinIntervalMs(), clamp(cfg().get<number>('follow.maxIntervalSeconds', 30), 1, 600) * 1000),
   followNotify: (): 'always' | 'failures' | 'never' => cfg().get<'always' | 'failures' | 'never'>('follow.notify', 'always'),
   requestTimeoutMs: (): number => clamp(cfg().get<number>('requestTimeoutSeconds', 60), 5, 600) * 1000,
-  triggerFunctionExternalId: (): string => cfg().get<string>('schedule.functionExternalId', 'workflow-trigger') || 'workflow-trigger',
+  /** User settings only (application scope): a workspace must not aim the wizard at a function it did not make. */
+  triggerFunctionExternalId: (): string => {
+    const value = cfg().inspect<string>('schedule.functionExternalId');
+    return value?.globalValue || value?.defaultValue || 'workflow-trigger';
+  },
   functionDeployTimeoutMs: (): number => clamp(cfg().get<number>('schedule.deployTimeoutMinutes', 15), 1, 60) * 60_000,
   definitionsUseConnection: (): boolean => cfg().get<boolean>('definitions.useConnection', true),
   definitionsShowInputReads: (): boolean => cfg().get<boolean>('definitions.showWorkflowInputReads', true),

@@ -1,19 +1,14 @@
-// Everything activate() builds, passed to the command factories and views. Nothing else is global.
+// Everything activate() builds, passed to the command factories and views. Nothing else is global, and
+// nothing here changes after activate() returns: a class that needs a few of these takes a Pick of them.
 import type * as vscode from 'vscode';
 import { type ConnectionManager } from './connections/manager';
 import { type SandboxHost } from './connections/sandboxHost';
 import { type DefinitionServices } from './definitions';
-import { type ExecutionTracker, type ExecutionRef } from './executions/tracker';
-import { type ExecutionDetailed, type Execution } from '../core/schemas/executions';
+import { type DetailsDocuments } from './details/documents';
+import { type ExecutionTracker } from './executions/tracker';
+import { type WorkflowRunner } from './run/runner';
+import { type WorkflowsTree } from './tree/workflowsTree';
 import { type UserInput } from './ui';
-
-/** What other parts ask of the workflows tree. */
-export interface TreeService {
-  /** Refreshes everything, or the subtree of one connection / workflow. */
-  refresh(target?: { connection?: string; workflowExternalId?: string; version?: string }): void;
-  /** Shows a (new) execution under its version, expands the path to it and selects it. */
-  revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<void>;
-}
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -24,7 +19,12 @@ export interface Services {
   readonly connections: ConnectionManager;
   readonly sandbox: SandboxHost;
   readonly tracker: ExecutionTracker;
-  /** Definition files: the Toolkit environment and the parsed documents. */
+  /** The CDF Workflows view. */
+  readonly tree: WorkflowsTree;
+  /** Execution details and function log documents. */
+  readonly details: DetailsDocuments;
+  /** Runs a workflow with a JSON file; its run memory drives the CodeLens. */
+  readonly runs: WorkflowRunner;
+  /** Definition files: the Toolkit environment, the parsed documents, the catalog and the language features. */
   readonly definitions: DefinitionServices;
-  tree: TreeService;
 }

@@ -1,5 +1,5 @@
 // Size benchmark (npm run bench:size): packages the extension (npm run package) and prints the .vsix
-// size against the budget of issue 5 (500 KB), the two bundles (raw, and compressed as the .vsix holds
+// size against its 500 KB budget, the two bundles (raw, and compressed as the .vsix holds
 // them), and the time a fresh Node process takes to require() dist/extension.js with a stub 'vscode'
 // module: the extension host pays that before it calls activate(). Exits 1 when the .vsix is over budget.
 // Pass --no-package to measure what dist/ already holds.

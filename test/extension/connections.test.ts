@@ -2,11 +2,13 @@
 // Test Connection with its capability report, device code sign-in; secrets only in SecretStorage.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CdfWorkflowsApi } from '../../src/extension';
 import { type Capability, startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { SANDBOX_SECRET_KEY } from '../../src/vscode/connections/sandboxHost';
 import type { UserInput } from '../../src/vscode/ui';
 import { BACK, ScriptedUserInput } from './support/scriptedUi';
 import { assertNoSecrets, extensionApi, until } from './tree-fixtures';
@@ -218,17 +220,59 @@ describe('connections', function () {
     }
   });
 
-  it('starts the local sandbox in the extension host and connects to it', async () => {
+  it('starts the embedded sandbox in a child process with a per-install secret, and connects to it', async () => {
     await vscode.commands.executeCommand('cdfWorkflows.trySandbox');
     const m = await ui.waitForMessage(/local sandbox runs at/);
     const c = connections().find(x => x.sandbox);
     assert.ok(c, 'a sandbox connection was added');
-    assert.match(m.message, new RegExp(c.baseUrl!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(c.baseUrl, undefined, 'no URL in settings: the port is picked when the sandbox starts');
+    assert.equal(c.auth.tokenUrl, undefined);
     assert.equal(api.services.connections.active()?.name, c.name);
-    assert.equal(await api.services.context.secrets.get(secretKey(c.name, 'clientSecret')), undefined, 'the sandbox default secret is never stored');
-    const { client } = await api.services.connections.client(c.name);
+    const pid = api.services.sandbox.processId;
+    assert.ok(pid !== undefined && pid !== process.pid, 'the sandbox runs in a child process');
+    const secret = await api.services.context.secrets.get(SANDBOX_SECRET_KEY);
+    assert.ok(secret && secret !== 'sandbox-secret', 'a secret of its own in SecretStorage');
+    secrets.push(secret);
+    assert.equal(await api.services.context.secrets.get(secretKey(c.name, 'clientSecret')), undefined, 'not stored as the connection\'s secret');
+
+    const { connection, client } = await api.services.connections.client(c.name);
+    assert.match(connection.baseUrl!, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(m.message.includes(connection.baseUrl!), m.message);
     const workflows = (await client.workflows.list({ limit: 100 })).items.map(w => w.externalId);
     assert.ok(workflows.includes('daily-asset-sync'), `demo workflows: ${workflows.join(', ')}`);
+
+    // Its port is taken while it is stopped: it starts on another one and the connection follows.
+    const port = Number(new URL(connection.baseUrl!).port);
+    await api.services.sandbox.stop();
+    const squatter = await new Promise<net.Server>((resolve, reject) => {
+      const server = net.createServer().once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+    try {
+      const again = await api.services.connections.client(c.name);
+      assert.notEqual(again.connection.baseUrl, connection.baseUrl, 'another port');
+      assert.ok((await again.client.workflows.list({ limit: 1 })).items.length === 1, 'the connection works on the new port');
+      assert.equal(connections().find(x => x.name === c.name)?.baseUrl, undefined, 'the settings did not change');
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('uses a sandbox started elsewhere (npm start) at its URL, and says what to do when it is not running', async () => {
+    const external = await startSandbox({ quiet: true });
+    const settings = { name: 'Started elsewhere', baseUrl: external.baseUrl, project: external.project, auth: { type: 'clientCredentials' as const, tokenUrl: external.tokenUrl, clientId: external.clientId }, sandbox: true };
+    try {
+      await api.services.connections.save(settings);
+      const { client } = await api.services.connections.client(settings.name);
+      assert.equal((await client.workflows.list({ limit: 1 })).items.length, 0, 'its default client, without a stored secret');
+    } finally {
+      await external.close();
+    }
+    api.services.connections.setClientOptions({});
+    await vscode.commands.executeCommand('cdfWorkflows.testConnection', settings.name);
+    const m = await ui.waitForMessage(/Nothing answers at/);
+    assert.equal(m.kind, 'error');
+    assert.match(m.message, /npm run sandbox.*Try the Local Sandbox/);
   });
 
   it('signs in with a device code: shows the code, waits for approval, then works', async () => {

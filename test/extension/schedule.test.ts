@@ -428,7 +428,7 @@ describe('schedule wizard', function () {
         fileId: created.id,
         secrets: { 'client-id': 'schedule-tests', 'client-secret': SECRET },
         envVars: { IDP_TOKEN_URL: sb.tokenUrl, CDF_PROJECT: sb.project, CDF_URL: sb.baseUrl },
-        metadata: { 'cdf-workflows-handler-hash': 'an-older-handler' },
+        metadata: { 'cdf-workflows-owner': 'cdf-workflows-vscode', 'cdf-workflows-handler-hash': 'an-older-handler' },
       });
       await withClock(c.functions.waitUntilDeployed(old.id, { pollIntervalMs: 20 }));
       const kept = [
@@ -443,6 +443,10 @@ describe('schedule wizard', function () {
       const review = ui.prompts[ui.prompts.length - 1];
       assert.ok(review.labels?.some(l => /Replace trigger function "workflow-trigger" \(the handler changed\)/.test(l)), review.labels?.join(' | '));
       assert.ok(review.labels?.some(l => /Move 2 schedules to the new function/.test(l)));
+      // Every deletion on a line of its own, by name.
+      for (const line of [/Delete schedule "Kept A" \(id \d+\)/, /Delete schedule "Kept B" \(id \d+\)/, new RegExp(`Delete trigger function "workflow-trigger" \\(id ${old.id}\\)`), new RegExp(`Delete the code of "workflow-trigger" \\(file id ${created.id}\\)`)]) {
+        assert.ok(review.labels?.some(l => line.test(l)), `${String(line)} in: ${review.labels?.join(' | ')}`);
+      }
       const inv = await inventory();
       assert.equal(inv.functions.length, 1);
       assert.notEqual(inv.functions[0].id, old.id);
@@ -456,6 +460,63 @@ describe('schedule wizard', function () {
       assert.deepEqual(inv.schedules.map(s => s.name).sort(), ['After replace', 'Kept A', 'Kept B']);
       assert.ok(!inv.files.some(f => f.externalId === 'old-trigger.zip'), "the old function's zip was removed");
       await assertNoOrphans();
+    });
+  });
+
+  describe('a function it did not make', () => {
+    const FOREIGN = 'prod-ingest';
+    const setExternalId = (value: string | undefined) => settings().update('schedule.functionExternalId', value, vscode.ConfigurationTarget.Global);
+    afterEach(() => setExternalId(undefined));
+
+    it('stops before any change when another function has the configured external id, naming it; nothing is deleted', async () => {
+      const c = await client();
+      const created = await c.files.create({ name: 'prod.zip', externalId: 'prod-ingest.zip', mimeType: 'application/zip' });
+      await c.files.upload(created.uploadUrl, zipSync({ 'handler.py': strToU8('def handle(data):\n    return {"rows": 1}\n') }), { mimeType: 'application/zip' });
+      const theirs = await c.functions.create({ name: 'Production ingest', externalId: FOREIGN, fileId: created.id, owner: 'data-platform-team', metadata: { team: 'data-platform' } });
+      await withClock(c.functions.waitUntilDeployed(theirs.id, { pollIntervalMs: 20 }));
+      const theirSchedule = await c.functionSchedules.create({ name: 'Hourly ingest', cronExpression: '0 * * * *', functionId: theirs.id, data: { source: 'sap' } });
+      const before = await inventory();
+      const allFunctions = async () => (await c.functions.list()).map(f => f.id).sort();
+      const functionsBefore = await allFunctions();
+      await setExternalId(FOREIGN);
+
+      ui.script(...functionRun({ name: 'Into production?' }).slice(0, -1));
+      await schedule();
+      const [error] = errors();
+      assert.ok(error, `an error is shown: ${JSON.stringify(ui.messages)}`);
+      assert.match(error, new RegExp(`Function "${FOREIGN}" \\(id ${theirs.id}, name "Production ingest", owner "data-platform-team"\\)`));
+      assert.match(error, /was not made by the schedule wizard/);
+      assert.match(error, /Pick another external id for the trigger function \(the user setting cdfWorkflows\.schedule\.functionExternalId\)/);
+
+      assert.deepEqual(await allFunctions(), functionsBefore, 'no function made or deleted');
+      assert.equal((await c.functions.retrieve(theirs.id)).status, 'Ready');
+      const after = await inventory();
+      assert.deepEqual(after.schedules.map(s => s.id).sort(), before.schedules.map(s => s.id).sort(), 'no schedule made or deleted');
+      assert.ok(after.schedules.some(s => s.id === theirSchedule.id));
+      assert.deepEqual(after.files.map(f => f.id).sort(), before.files.map(f => f.id).sort(), 'no file uploaded or removed');
+      assert.deepEqual(after.sessions.filter(s => s.status === 'READY'), [], 'no session left');
+
+      await c.functionSchedules.delete([theirSchedule.id]);
+      await c.functions.delete([{ id: theirs.id }]);
+      await c.files.delete([{ id: created.id }]);
+    });
+
+    it('reads the external id from user settings only: a workspace value is ignored', async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri;
+      const file = vscode.Uri.joinPath(folder, '.vscode', 'settings.json');
+      // pageSize shows when VS Code has read the file; the external id must not follow it.
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify({ 'cdfWorkflows.schedule.functionExternalId': FOREIGN, 'cdfWorkflows.executions.pageSize': 7 })));
+      try {
+        await until(() => settings().get('executions.pageSize') === 7, 'the workspace settings to be read');
+        ui.script(...functionRun({ name: 'Workspace says otherwise' }).slice(0, -1), { pick: /Cancel/ });
+        await schedule();
+        const review = ui.prompts[ui.prompts.length - 1];
+        assert.ok(review.labels?.some(l => /trigger function "workflow-trigger"/.test(l)), review.labels?.join(' | '));
+        assert.ok(!review.labels?.some(l => l.includes(FOREIGN)), 'the workspace value is not used');
+      } finally {
+        await vscode.workspace.fs.delete(file);
+        await until(() => settings().get('executions.pageSize') === 25, 'the workspace settings to be gone');
+      }
     });
   });
 
@@ -572,8 +633,12 @@ describe('schedule wizard', function () {
         }
       }
       for (const s of inv.schedules) for (const secret of [SECRET, BOT_SECRET]) assert.ok(!JSON.stringify(s.data).includes(secret), 'a secret is in the schedule data');
+      // The key of the configuration hash is a secret of this installation too: SecretStorage only.
+      const hashKey = await api.services.context.secrets.get('cdfWorkflows.schedule/configHashKey');
+      assert.ok(hashKey && hashKey.length >= 32, 'the configuration hash key is in SecretStorage');
+      for (const f of inv.functions) assert.ok(!JSON.stringify(f).includes(hashKey), 'the key is not in the function');
       await until(() => true, 'log flush');
-      assertNoSecrets(api, [SECRET, BOT_SECRET]);
+      assertNoSecrets(api, [SECRET, BOT_SECRET, hashKey]);
     });
   });
 });

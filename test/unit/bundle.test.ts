@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 
 // What the two bundles hold, built the way `npm run build:ext` builds them (package.json): the .vsix has a
-// 500 KB budget (issue 5), and these are the libraries that once filled most of it.
+// 500 KB budget, and these are the libraries that once filled most of it.
 const root = path.join(__dirname, '../../..');
 
 /** The source files that contribute bytes to the bundle of `entry` (esbuild lists tree-shaken ones too, at 0 bytes). */

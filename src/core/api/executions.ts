@@ -4,9 +4,9 @@ import { type CdfHttp } from '../http/cdfHttp';
 import { CancelledError, InputError, OutcomeUnknownError, SchemaError } from '../errors';
 import { type Logger } from '../log';
 import { type Page, pageOf } from '../schemas/common';
+import { checkInputBytes, jsonInputBytes } from '../run/limits';
+import { validateUserRunMetadata } from '../run/metadata';
 import {
-  EXECUTION_INPUT_LIMIT_BYTES,
-  EXECUTION_METADATA_LIMITS,
   type Execution,
   execution,
   type ExecutionDetailed,
@@ -54,6 +54,8 @@ export class ExecutionsApi {
    * execution by its run id and returns it, or throws OutcomeUnknownError.
    */
   async run(workflowExternalId: string, version: string, options: RunOptions = {}): Promise<Execution> {
+    // Everything that can be refused is checked before the session exists: a refusal sends nothing.
+    const path = `/workflows/${segment(workflowExternalId)}/versions/${segment(version)}/run`;
     const runId = randomUUID();
     const body = {
       input: checkInput(options.input),
@@ -75,7 +77,7 @@ export class ExecutionsApi {
     }
     const subject = `Run of ${workflowExternalId} version ${version}`;
     try {
-      const answer = await this.http.send('POST', `/workflows/${segment(workflowExternalId)}/versions/${segment(version)}/run`, {
+      const answer = await this.http.send('POST', path, {
         schema: execution,
         body: { authentication: { nonce }, ...body },
         idempotent: false,
@@ -149,8 +151,9 @@ export class ExecutionsApi {
 
   /** Re-runs the failed, timed-out and cancelled tasks of a finished execution (needs a fresh nonce). */
   async retry(executionId: string, options: CallContext & { nonce?: string; credentials?: SessionCredentials } = {}): Promise<Execution> {
+    const path = `/workflows/executions/${segment(executionId)}/retry`;
     const nonce = options.nonce ?? (await this.sessions.grant(options.credentials, options)).nonce;
-    return this.http.post(`/workflows/executions/${segment(executionId)}/retry`, {
+    return this.http.post(path, {
       schema: execution,
       body: { authentication: { nonce } },
       idempotent: true,
@@ -166,26 +169,12 @@ function checkInput(input: Record<string, unknown> | undefined): Record<string, 
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new InputError('The run input must be a JSON object, e.g. {"runDate": "2026-01-01"}.');
   }
-  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
-  if (bytes > EXECUTION_INPUT_LIMIT_BYTES) {
-    throw new InputError(`The run input is ${Math.ceil(bytes / 1024)} KB; CDF accepts at most 100 KB. Pass large data by reference (e.g. a file id) instead.`);
-  }
+  checkInputBytes(jsonInputBytes(input, 'The run input'), 'The run input');
   return input;
 }
 
 function checkMetadata(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  const entries = Object.entries(metadata ?? {});
-  const { entries: max, keyLength, valueLength } = EXECUTION_METADATA_LIMITS;
-  if (entries.length > max - 1) {
-    throw new InputError(
-      `Run metadata has ${entries.length} entries; at most ${max - 1} are allowed, because the extension adds ${RUN_ID_METADATA_KEY} (CDF allows ${max}). Remove some.`,
-    );
-  }
-  for (const [key, value] of entries) {
-    if (key === RUN_ID_METADATA_KEY) throw new InputError(`Run metadata key "${key}" is reserved by the extension. Use another key.`);
-    if (key.length > keyLength) throw new InputError(`Run metadata key "${key}" is ${key.length} characters; CDF allows ${keyLength}. Shorten it.`);
-    if (typeof value !== 'string') throw new InputError(`Run metadata "${key}" must be a string.`);
-    if (value.length > valueLength) throw new InputError(`Run metadata "${key}" is ${value.length} characters; CDF allows ${valueLength}. Shorten it.`);
-  }
-  return Object.fromEntries(entries);
+  const copy: Record<string, unknown> = { ...metadata };
+  validateUserRunMetadata(copy);
+  return copy;
 }

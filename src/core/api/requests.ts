@@ -3,6 +3,7 @@
 import type * as z from 'zod/mini';
 import { InputError } from '../errors';
 import { type CdfHttp } from '../http/cdfHttp';
+import { encodePathSegment } from '../http/urls';
 import { describeIssues, itemsOf, schemaIssues } from '../schemas/common';
 
 /** Parses `value` with `schema`; a mismatch is the caller's mistake, so it is an InputError naming the field. */
@@ -12,9 +13,9 @@ export function checkRequest<S extends z.ZodMiniType>(schema: S, value: unknown,
   throw new InputError(`${what} is not valid: ${describeIssues(schemaIssues(result.error))}. Correct it and try again.`);
 }
 
-/** One path segment, percent-encoded like the Python SDK's quote(x, safe=""). */
+/** One path segment, percent-encoded like the Python SDK's quote(x, safe=""); InputError when it has no encoding. */
 export function segment(id: string | number): string {
-  return encodeURIComponent(String(id)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodePathSegment(id);
 }
 
 export interface CallContext {

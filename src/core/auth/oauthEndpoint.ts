@@ -7,7 +7,7 @@ import { sleep } from '../http/abort';
 import { requestUrl } from '../http/undici';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from '../http/retryPolicy';
 import { type Logger } from '../log';
-import { maskCredentialPatterns } from '../redact';
+import { capText, Redactor } from '../redact';
 import { oauthErrorResponse } from '../schemas/oauth';
 
 export interface EndpointOptions {
@@ -41,6 +41,9 @@ const REASONS: Record<string, AuthErrorReason> = {
 
 const DEFAULT_POLICY: Partial<RetryPolicy> = { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 5_000, maxElapsedMs: 30_000 };
 
+/** Form fields whose values are secret: an identity provider that echoes the request must not show them. */
+const SECRET_FIELDS = ['client_secret', 'refresh_token', 'device_code', 'assertion', 'client_assertion', 'code_verifier', 'password', 'code'];
+
 /**
  * POSTs `form` and parses the JSON answer with `schema`. OAuth2 error answers listed in `passThrough`
  * are thrown as OAuthErrorAnswer; other failures become AuthError.
@@ -54,6 +57,8 @@ export async function postForm<S extends z.ZodMiniType>(
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(form)) if (value !== undefined) body.append(key, value);
   const bodyText = body.toString();
+  const redactor = new Redactor();
+  for (const field of SECRET_FIELDS) redactor.add(form[field]);
   const where = new URL(url);
   const label = `${where.host}${where.pathname}`;
   const policy = retryPolicy({ ...DEFAULT_POLICY, ...options.retry });
@@ -118,7 +123,7 @@ export async function postForm<S extends z.ZodMiniType>(
     }
     const oauthError = oauthErrorResponse.safeParse(json);
     if (oauthError.success && options.passThrough?.includes(oauthError.data.error)) {
-      throw new OAuthErrorAnswer(oauthError.data.error, oauthError.data.error_description, status);
+      throw new OAuthErrorAnswer(oauthError.data.error, redactor.redact(oauthError.data.error_description ?? '') || undefined, status);
     }
     if (status === 429 || status >= 500) {
       const delay = nextRetryDelayMs(policy, { retry, elapsedMs: performance.now() - started, retryAfterMs: parseRetryAfterMs(retryAfter, Date.now()) });
@@ -129,12 +134,13 @@ export async function postForm<S extends z.ZodMiniType>(
       }
     }
     if (oauthError.success) {
-      const code = oauthError.data.error;
-      const reason = REASONS[code] ?? 'token-endpoint';
-      // Providers' descriptions can be long (Entra adds trace ids); keep the first sentence, masked.
-      const description = oauthError.data.error_description
-        ? ` ${maskCredentialPatterns(oauthError.data.error_description.split(/\r?\n/)[0].slice(0, 300))}`
-        : '';
+      const reason = REASONS[oauthError.data.error] ?? 'token-endpoint';
+      // Both come from the provider: masked, and short in the message (Entra adds trace ids); the rest is logged.
+      const code = capText(redactor.redact(oauthError.data.error), 64).text;
+      const fullDescription = redactor.redact(oauthError.data.error_description ?? '');
+      const firstLine = capText(fullDescription.split(/\r?\n/)[0]);
+      if (firstLine.cut || fullDescription.includes('\n')) options.logger.warn(`POST ${label} ${status} ${code}: ${capText(fullDescription, 20_000).text}`);
+      const description = firstLine.text ? ` ${firstLine.text}` : '';
       const advice =
         reason === 'invalid-client'
           ? options.credentialsAdvice

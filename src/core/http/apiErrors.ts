@@ -1,6 +1,10 @@
 // Turns a CDF error response into a CdfApiError whose message says what to do next (REFERENCE §1.6).
+// Whatever the server sent is masked with the client's known secrets before it reaches the error, and only
+// a short excerpt of it goes into the message: a server that echoes a request (or is hostile) must not be
+// able to put a secret, or pages of text, in front of the user. The full masked text goes to the log.
 import { type ApiErrorReason, CdfApiError, type RequestTarget } from '../errors';
-import { type Redactor } from '../redact';
+import { type Logger } from '../log';
+import { capText, type Redactor, redactDeep } from '../redact';
 import { errorBody } from '../schemas/errorBody';
 
 export interface ErrorContext {
@@ -15,6 +19,8 @@ export interface ErrorContext {
   readonly subject: string | undefined;
   readonly unauthorizedAdvice: string;
   readonly redactor: Redactor;
+  /** Gets the server's text in full (masked) when the message shows only part of it. */
+  readonly log?: Logger;
 }
 
 interface ParsedBody {
@@ -61,11 +67,24 @@ const ids = (items: readonly Record<string, unknown>[]) =>
     .join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '');
 
 export function apiError(status: number, bodyText: string, ctx: ErrorContext): CdfApiError {
-  const body = parseBody(status, bodyText);
+  const parsed = parseBody(status, bodyText);
+  const body = {
+    ...parsed,
+    missing: redactDeep(parsed.missing, ctx.redactor),
+    duplicated: redactDeep(parsed.duplicated, ctx.redactor),
+    extra: redactDeep(parsed.extra, ctx.redactor),
+  };
   const reason = classify(status, body);
   const serverMessage = ctx.redactor.redact(body.message);
   const where = `${ctx.target.method} ${ctx.target.path}`;
-  const said = serverMessage.endsWith('.') ? serverMessage : `${serverMessage}.`;
+  let cut = false;
+  const excerpt = (text: string): string => {
+    const capped = capText(text);
+    cut ||= capped.cut;
+    return capped.text;
+  };
+  const shortMessage = excerpt(serverMessage);
+  const said = shortMessage.endsWith('.') || shortMessage.endsWith('…') ? shortMessage : `${shortMessage}.`;
   const req = ctx.requestId ? ` (request id ${ctx.requestId})` : '';
   const seconds = (ctx.elapsedMs / 1000).toFixed(1);
   let message: string;
@@ -81,12 +100,12 @@ export function apiError(status: number, bodyText: string, ctx: ErrorContext): C
           : 'Ask a CDF admin which capability is missing (Token inspect shows the ones the identity has).');
       break;
     case 'not-found': {
-      const what = body.missing.length > 0 ? `Not found: ${ids(body.missing)}` : `${ctx.subject ?? 'The resource'} was not found`;
+      const what = body.missing.length > 0 ? `Not found: ${excerpt(ids(body.missing))}` : `${ctx.subject ?? 'The resource'} was not found`;
       message = `${what} (404, ${where}) in project "${ctx.project}". Check the id, or refresh the view: it may have been deleted.`;
       break;
     }
     case 'duplicated':
-      message = `Already exists (409, ${where}): ${body.duplicated.length > 0 ? ids(body.duplicated) : said} Use another id, or delete the existing one first.`;
+      message = `Already exists (409, ${where}): ${body.duplicated.length > 0 ? excerpt(ids(body.duplicated)) : said} Use another id, or delete the existing one first.`;
       break;
     case 'throttled':
       message =
@@ -103,6 +122,10 @@ export function apiError(status: number, bodyText: string, ctx: ErrorContext): C
       break;
     default:
       message = `CDF answered ${status} for ${where}: ${said}`;
+  }
+  if (cut) {
+    const full = JSON.stringify({ message: serverMessage, missing: body.missing, duplicated: body.duplicated, ...body.extra });
+    ctx.log?.warn(`${where} ${status}${ctx.requestId ? ` req=${ctx.requestId}` : ''}: the error in full: ${capText(full, 20_000).text}`);
   }
   return new CdfApiError(message, {
     status,

@@ -7,6 +7,7 @@ import {
   CancelledError,
   type CdfApiError,
   CdfError,
+  ClientClosedError,
   NetworkError,
   OutcomeUnknownError,
   type RequestTarget,
@@ -20,7 +21,7 @@ import { sleep } from './abort';
 import { apiError } from './apiErrors';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from './retryPolicy';
 import { createPool, type Pool, request } from './undici';
-import { parseServiceUrl } from './urls';
+import { checkUrlText, encodePathSegment, parseServiceUrl } from './urls';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const UPLOAD_TIMEOUT_MS = 600_000;
@@ -121,7 +122,11 @@ function errorCode(error: unknown): string | undefined {
 function queryString(query: Query | undefined): string {
   if (!query) return '';
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.append(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    checkUrlText(String(value), `The ${key} parameter`);
+    params.append(key, String(value));
+  }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
@@ -141,7 +146,11 @@ export class CdfHttp {
   private readonly connections: number;
   private readonly pools = new Map<string, Pool>();
   private readonly staticHeaders: Record<string, string>;
-  private closed = false;
+  /** open: takes calls; closing: refuses new calls, lets started ones finish; closed: pools closed. */
+  private state: 'open' | 'closing' | 'closed' = 'open';
+  private closeReason: string | undefined;
+  private inFlight = 0;
+  private readonly idle: (() => void)[] = [];
 
   constructor(options: CdfHttpOptions) {
     const url = parseServiceUrl(options.baseUrl, 'CDF base URL');
@@ -149,7 +158,7 @@ export class CdfHttp {
     this.origin = url.origin;
     const basePath = url.pathname.replace(/\/+$/, '');
     this.apiRoot = `${basePath}/api/v1`;
-    this.projectPath = `${this.apiRoot}/projects/${encodeURIComponent(options.project)}`;
+    this.projectPath = `${this.apiRoot}/projects/${encodePathSegment(options.project, 'The project name')}`;
     this.baseUrl = `${url.origin}${basePath}`;
     this.project = options.project;
     this.tokens = options.tokenSource;
@@ -185,6 +194,27 @@ export class CdfHttp {
    * `/api/` (e.g. `/api/v1/token/inspect`).
    */
   async send<S extends z.ZodMiniType>(method: string, path: string, options: SendOptions<S>): Promise<CdfResponse<z.output<S>>> {
+    return this.tracked(`${method} ${path}`, () => this.sendOnce(method, path, options));
+  }
+
+  /** Runs one call (with its retries) as in flight: close() waits for it instead of cutting it off. */
+  private async tracked<T>(what: string, call: () => Promise<T>): Promise<T> {
+    if (this.state !== 'open') throw this.closedError(what);
+    this.inFlight++;
+    try {
+      return await call();
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  private closedError(what: string): ClientClosedError {
+    const why = this.closeReason ?? 'the CDF client was closed';
+    return new ClientClosedError(`${what} was not sent: ${why}. Run it again.`, this.closeReason);
+  }
+
+  private async sendOnce<S extends z.ZodMiniType>(method: string, path: string, options: SendOptions<S>): Promise<CdfResponse<z.output<S>>> {
     const fullPath = (path.startsWith('/api/') ? `${this.apiRoot}${path.slice('/api/v1'.length)}` : `${this.projectPath}${path}`) + queryString(options.query);
     const target: RequestTarget = { method, path };
     const bodyText = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -241,6 +271,7 @@ export class CdfHttp {
             subject: options.subject,
             unauthorizedAdvice: this.tokens.unauthorizedAdvice,
             redactor: this.redactor,
+            log: this.log,
           });
         const retryable = status === 429 || (options.idempotent && (RETRYABLE_STATUS.has(status) || autoRetryable));
         if (retryable) {
@@ -291,11 +322,11 @@ export class CdfHttp {
    * PUTs bytes to a file upload URL. The URL may be on another origin (pre-signed storage): then no
    * Authorization or x-cdp-* header is sent. A relative URL is resolved against the base URL.
    */
-  async upload(
-    uploadUrl: string,
-    bytes: Uint8Array,
-    options: { contentType?: string; signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<void> {
+  upload(uploadUrl: string, bytes: Uint8Array, options: { contentType?: string; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
+    return this.tracked('The upload', () => this.uploadOnce(uploadUrl, bytes, options));
+  }
+
+  private async uploadOnce(uploadUrl: string, bytes: Uint8Array, options: { contentType?: string; signal?: AbortSignal; timeoutMs?: number }): Promise<void> {
     const url = new URL(uploadUrl, `${this.baseUrl}/`);
     if (url.protocol !== 'https:') parseServiceUrl(url.href, 'File upload URL');
     const sameOrigin = url.origin === this.origin;
@@ -341,6 +372,7 @@ export class CdfHttp {
           subject: 'The file upload URL',
           unauthorizedAdvice: this.tokens.unauthorizedAdvice,
           redactor: this.redactor,
+          log: this.log,
         });
       }
       this.logLine('warn', target, attempt.type === 'timeout' ? 'timeout' : (attempt.code ?? 'network-error'), attempt.ms, undefined, retries);
@@ -350,16 +382,29 @@ export class CdfHttp {
     }
   }
 
-  /** Closes every pooled connection; later calls fail. */
-  async close(): Promise<void> {
-    this.closed = true;
+  /**
+   * Refuses new calls at once (ClientClosedError, saying `reason`: "connection "x" was removed"), lets the
+   * calls already started finish, then closes every pooled connection.
+   */
+  async close(reason?: string): Promise<void> {
+    if (this.state === 'open') {
+      this.state = 'closing';
+      this.closeReason = reason;
+    }
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    this.state = 'closed';
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((p) => p.close()));
   }
 
+  /** True once close() was called. */
+  get isClosed(): boolean {
+    return this.state !== 'open';
+  }
+
   private pool(origin: string): Pool {
-    if (this.closed) throw new CancelledError('The CDF client was closed.');
+    if (this.state === 'closed') throw this.closedError(`A request to ${origin}`);
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = createPool(origin, { connections: this.connections, keepAliveTimeout: 30_000, pipelining: 1 });

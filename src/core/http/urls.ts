@@ -20,6 +20,31 @@ export function parseServiceUrl(value: string, what: string): URL {
   throw new InputError(`${what} "${url.origin}" must use https (plain http is only allowed for localhost, e.g. the local sandbox).`);
 }
 
+// A UTF-16 surrogate without its pair: not Unicode, so it has no UTF-8 form and no percent-encoding.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Throws InputError when `value` cannot go into a URL (a lone surrogate, e.g. an id cut in the middle of an
+ * emoji). encodeURIComponent would throw a raw URIError, and URLSearchParams would silently send U+FFFD
+ * instead, which names another resource.
+ */
+export function checkUrlText(value: string, what: string): void {
+  if (!LONE_SURROGATE.test(value)) return;
+  const shown = value.replace(new RegExp(LONE_SURROGATE.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const excerpt = shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
+  throw new InputError(
+    `${what} "${excerpt}" cannot be sent in a URL: it contains half of a UTF-16 surrogate pair, which is not valid Unicode. ` +
+      'Copy the id again from CDF (it may have been cut in the middle of an emoji).',
+  );
+}
+
+/** One path segment, percent-encoded like the Python SDK's quote(x, safe=""). Throws InputError for text that has no encoding. */
+export function encodePathSegment(value: string | number, what = 'The id'): string {
+  const text = String(value);
+  checkUrlText(text, what);
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** `https://{cluster}.cognitedata.com` for a cluster name like `westeurope-1`. */
 export function clusterBaseUrl(cluster: string): string {
   const name = cluster.trim();

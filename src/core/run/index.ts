@@ -1,3 +1,13 @@
-export { parseRunInput, locate, RUN_INPUT_MAX_BYTES, type RunInput, type TextLocation } from './input';
-export { validateRunMetadata, parseRunMetadata, formatRunMetadata, RUN_METADATA_LIMITS } from './metadata';
+export { parseRunInput, locate, type RunInput, type TextLocation } from './input';
+export {
+  checkInputBytes,
+  describeMetadataLength,
+  jsonInputBytes,
+  metadataLength,
+  RUN_INPUT_MAX_BYTES,
+  RUN_INPUT_MAX_DEPTH,
+  RUN_METADATA_LIMITS,
+  RUN_METADATA_USER_ENTRIES,
+} from './limits';
+export { checkUserRunMetadataEntries, formatRunMetadata, parseRunMetadata, validateRunMetadata, validateUserRunMetadata } from './metadata';
 export { missingInputReferences, type MissingInputReference } from './references';

@@ -1,11 +1,9 @@
-// The run input: strict JSON, a top-level object, at most 100 KB as sent. Checked before anything goes out,
-// with 1-based positions so the editor can put a diagnostic on the spot.
+// The run input: strict JSON, a top-level object, at most 100 KB as sent and 1000 levels deep. Checked before
+// anything goes out, with 1-based positions so the editor can put a diagnostic on the spot.
 // jsonc-parser's enums are ambient const enums (unusable under isolatedModules): compare by name instead.
 import { type ParseError, createScanner, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import { InputError } from '../errors';
-
-/** CDF's limit on an execution's input: 100 KB of JSON (REFERENCE §2.5). */
-export const RUN_INPUT_MAX_BYTES = 102_400;
+import { RUN_INPUT_MAX_BYTES, RUN_INPUT_MAX_DEPTH } from './limits';
 
 export interface RunInput {
   readonly input: Record<string, unknown>;
@@ -28,6 +26,15 @@ export function parseRunInput(text: string): RunInput {
   const start = source.search(/\S/);
   if (start < 0) {
     throw new InputError('The run input is empty; it must be a JSON object, for example {}.', locate(source, 0));
+  }
+  // jsonc-parser recurses once per level: deeper text would overflow the stack before it says anything.
+  const tooDeep = firstOffsetDeeperThan(source, RUN_INPUT_MAX_DEPTH);
+  if (tooDeep !== undefined) {
+    const location = locate(source, tooDeep);
+    throw new InputError(
+      `The run input nests objects and lists more than ${RUN_INPUT_MAX_DEPTH} levels deep (line ${location.line}, column ${location.column}). Flatten it: no workflow reads that deep.`,
+      location,
+    );
   }
   // JSON.parse on Node 20 gives no position for some errors ("Unexpected token", "Unexpected end"), so
   // jsonc-parser in strict mode finds the first error and its offset; JSON.parse then builds the value.
@@ -56,6 +63,7 @@ export function parseRunInput(text: string): RunInput {
       locate(source, start),
     );
   }
+  // Safe to serialise as it is: the text was checked for depth, and parsed JSON cannot refer to itself.
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
   if (bytes > RUN_INPUT_MAX_BYTES) {
     throw new InputError(
@@ -65,6 +73,26 @@ export function parseRunInput(text: string): RunInput {
     );
   }
   return { input: value as Record<string, unknown>, bytes };
+}
+
+/** Offset of the first `{` or `[` (outside strings) that opens a level deeper than `maxDepth`, if any. */
+function firstOffsetDeeperThan(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \ */) i++;
+      else if (ch === 34 /* " */) inString = false;
+    } else if (ch === 34) {
+      inString = true;
+    } else if (ch === 123 /* { */ || ch === 91 /* [ */) {
+      if (++depth > maxDepth) return i;
+    } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** 1-based line and column (in UTF-16 code units, as editors count) of a 0-based offset. */

@@ -1,13 +1,8 @@
-// Execution metadata: at most 10 string entries, key <= 32 and value <= 255 characters (REFERENCE §1.9),
-// and the `key=value, key2=value2` form users type into an input box.
+// Execution metadata checked against its limits (./limits.ts), and the `key=value, key2=value2` form users
+// type into an input box.
+import { RUN_ID_METADATA_KEY } from '../api/runReconcile';
 import { InputError } from '../errors';
-
-export const RUN_METADATA_LIMITS = { maxEntries: 10, maxKeyLength: 32, maxValueLength: 255 } as const;
-
-/** Lengths count Unicode characters (code points), as JSON Schema's maxLength does. */
-function length(text: string): number {
-  return [...text].length;
-}
+import { describeMetadataLength, metadataLength as length, RUN_METADATA_LIMITS, RUN_METADATA_USER_ENTRIES } from './limits';
 
 /** Throws InputError naming the first entry that breaks a limit. */
 export function validateRunMetadata(meta: Record<string, unknown>): asserts meta is Record<string, string> {
@@ -22,15 +17,36 @@ export function validateRunMetadata(meta: Record<string, unknown>): asserts meta
   for (const [key, value] of entries) {
     if (key.trim() === '') throw new InputError('A run metadata key is empty; give every value a key.');
     if (length(key) > maxKeyLength) {
-      throw new InputError(`Run metadata key "${key}" is ${length(key)} characters; keys may have at most ${maxKeyLength}.`);
+      throw new InputError(`Run metadata key "${key}" is ${describeMetadataLength(key)}; keys may have at most ${maxKeyLength}.`);
     }
     if (typeof value !== 'string') {
       throw new InputError(`Run metadata "${key}" is ${value === null ? 'null' : typeof value}; metadata values must be strings (write "${String(value)}" in quotes).`);
     }
     if (length(value) > maxValueLength) {
-      throw new InputError(`Run metadata "${key}" has a value of ${length(value)} characters; values may have at most ${maxValueLength}.`);
+      throw new InputError(`Run metadata "${key}" has a value of ${describeMetadataLength(value)}; values may have at most ${maxValueLength}.`);
     }
   }
+}
+
+/**
+ * Metadata a user gives a run: the client adds its run id under RUN_ID_METADATA_KEY, so one entry fewer
+ * is left and that key is taken. Throws InputError naming the problem.
+ */
+export function validateUserRunMetadata(meta: Record<string, unknown>): asserts meta is Record<string, string> {
+  checkUserRunMetadataEntries(typeof meta === 'object' && meta !== null ? Object.keys(meta).length : 0);
+  if (Object.hasOwn(meta, RUN_ID_METADATA_KEY)) {
+    throw new InputError(`Run metadata key "${RUN_ID_METADATA_KEY}" is reserved: the extension sets it to find the run again. Use another key.`);
+  }
+  validateRunMetadata(meta);
+}
+
+/** Throws InputError when a user's run metadata has more entries than RUN_METADATA_USER_ENTRIES. */
+export function checkUserRunMetadataEntries(entries: number): void {
+  if (entries <= RUN_METADATA_USER_ENTRIES) return;
+  throw new InputError(
+    `Run metadata has ${entries} entries; at most ${RUN_METADATA_USER_ENTRIES} are allowed: CDF allows ${RUN_METADATA_LIMITS.maxEntries} ` +
+      `and the extension adds its run id (${RUN_ID_METADATA_KEY}) as one of them. Remove ${entries - RUN_METADATA_USER_ENTRIES}.`,
+  );
 }
 
 /**

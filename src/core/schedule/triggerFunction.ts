@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { InputError } from '../errors';
-import { RUN_INPUT_MAX_BYTES } from '../run/input';
+import { checkInputBytes, jsonInputBytes, metadataLength } from '../run/limits';
 import { validateRunMetadata } from '../run/metadata';
 import { TRIGGER_HANDLER_PY } from './handlerSource';
 
@@ -31,7 +31,7 @@ export function buildTriggerFunction(): TriggerFunctionPackage {
 /** Function secrets the handler reads (keys: lowercase letters, digits and '-', at most 15 characters). */
 export const TRIGGER_FUNCTION_SECRET_KEYS = { clientId: 'client-id', clientSecret: 'client-secret' } as const;
 
-/** Default external id of the one trigger function that serves every schedule of a project (issue 6). */
+/** Default external id of the one trigger function that serves every schedule of a project. */
 export const TRIGGER_FUNCTION_DEFAULT_EXTERNAL_ID = 'workflow-trigger';
 
 export interface TriggerFunctionEnvironment {
@@ -78,10 +78,7 @@ export function triggerScheduleData(data: TriggerScheduleData): TriggerScheduleD
     version: data.version,
   };
   if (data.input !== undefined) {
-    const bytes = Buffer.byteLength(JSON.stringify(data.input), 'utf8');
-    if (bytes > RUN_INPUT_MAX_BYTES) {
-      throw new InputError(`The schedule's input is ${bytes.toLocaleString('en-US')} bytes; a run input may have at most ${RUN_INPUT_MAX_BYTES.toLocaleString('en-US')} bytes (100 KB).`);
-    }
+    checkInputBytes(jsonInputBytes(data.input, "The schedule's input"), "The schedule's input");
     result.input = data.input;
   }
   if (data.metadata !== undefined) {
@@ -96,12 +93,18 @@ export const FUNCTION_METADATA_LIMITS = { maxEntries: 16, maxKeyLength: 32, maxV
 
 /** Metadata keys this extension writes on the trigger function. */
 export const TRIGGER_FUNCTION_METADATA_KEYS = {
+  /** The owner marker: with a handler hash, what makes a function one the schedule wizard may replace. */
+  owner: 'cdf-workflows-owner',
   extensionVersion: 'cdf-workflows-vscode-version',
   handlerHash: 'cdf-workflows-handler-hash',
 } as const;
 
+/** The owner marker's value. */
+export const TRIGGER_FUNCTION_OWNER_MARKER = 'cdf-workflows-vscode';
+
 export function triggerFunctionMetadata(extensionVersion: string, handlerHash: string): Record<string, string> {
   const metadata = {
+    [TRIGGER_FUNCTION_METADATA_KEYS.owner]: TRIGGER_FUNCTION_OWNER_MARKER,
     [TRIGGER_FUNCTION_METADATA_KEYS.extensionVersion]: extensionVersion,
     [TRIGGER_FUNCTION_METADATA_KEYS.handlerHash]: handlerHash,
   };
@@ -122,8 +125,8 @@ export function validateFunctionMetadata(metadata: Readonly<Record<string, unkno
   let total = 0;
   for (const [key, value] of entries) {
     if (typeof value !== 'string') throw new InputError(`Function metadata "${key}" must be a string.`);
-    if ([...key].length > maxKeyLength) throw new InputError(`Function metadata key "${key}" is longer than ${maxKeyLength} characters.`);
-    if ([...value].length > maxValueLength) throw new InputError(`Function metadata "${key}" is longer than ${maxValueLength} characters.`);
+    if (metadataLength(key) > maxKeyLength) throw new InputError(`Function metadata key "${key}" is longer than ${maxKeyLength} characters.`);
+    if (metadataLength(value) > maxValueLength) throw new InputError(`Function metadata "${key}" is longer than ${maxValueLength} characters.`);
     total += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
   }
   if (total > maxTotalBytes) throw new InputError(`Function metadata totals ${total} bytes; CDF allows at most ${maxTotalBytes}.`);

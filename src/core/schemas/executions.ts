@@ -7,9 +7,23 @@ import { workflowDefinition } from './workflows';
 export const EXECUTION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'TIMED_OUT', 'TERMINATED'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-/** Every status except RUNNING is final. */
+// The one home of what execution statuses mean; everything else asks these.
+
+/** Still going: followed, cancelable, spinning in the tree. */
+export function isRunningExecutionStatus(status: string): boolean {
+  return status === 'RUNNING';
+}
+
+/** Final: every status but RUNNING, including one this client does not know yet. */
 export function isTerminalExecutionStatus(status: string): boolean {
-  return status !== 'RUNNING';
+  return !isRunningExecutionStatus(status);
+}
+
+/** Ended without completing; retry re-runs the tasks that did not complete (REFERENCE §2.5). */
+export const RETRYABLE_EXECUTION_STATUSES = ['FAILED', 'TIMED_OUT', 'TERMINATED'] as const satisfies readonly ExecutionStatus[];
+
+export function isRetryableExecutionStatus(status: string): boolean {
+  return (RETRYABLE_EXECUTION_STATUSES as readonly string[]).includes(status);
 }
 
 const executionFields = {
@@ -36,9 +50,6 @@ export const executionDetailed = z.looseObject({
   input: z.optional(z.unknown()),
 });
 export type ExecutionDetailed = z.output<typeof executionDetailed>;
-
-export const EXECUTION_METADATA_LIMITS = { entries: 10, keyLength: 32, valueLength: 255 } as const;
-export const EXECUTION_INPUT_LIMIT_BYTES = 100 * 1024;
 
 export interface ExecutionFilter {
   workflowFilters?: { externalId: string; version?: string }[];

@@ -3,7 +3,9 @@
 // worth following (a run just started, a visible running node) is the caller's business.
 import { CancelledError, InputError } from '../errors';
 import { type Logger, silentLogger } from '../log';
+import { isTerminalExecutionStatus } from '../schemas/executions';
 import { type Disposable, Emitter, type Listener } from './emitter';
+import { checkIntervals, DEFAULT_WATCH_INTERVALS, definedOnly, jittered, realTimers, type WatcherTimers, type WatchIntervals } from './intervals';
 
 /** What the watcher reads of an execution; the client's detailed execution type fits it. */
 export interface WatchedExecution {
@@ -18,21 +20,6 @@ export interface WatchedExecution {
   }[] | null;
 }
 
-/** Injectable clock, so tests advance time instead of waiting. */
-export interface WatcherTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  now(): number;
-}
-
-export interface WatchIntervals {
-  /** First interval, and the interval after anything changed. */
-  readonly minIntervalMs: number;
-  readonly maxIntervalMs: number;
-  /** How much the interval grows after a poll that changed nothing (or failed). */
-  readonly backoffFactor: number;
-}
-
 export interface ExecutionWatcherOptions<E extends WatchedExecution> extends Partial<WatchIntervals> {
   /** Reads one execution by id; must honour the signal (the watcher aborts it on cancel and dispose). */
   readonly retrieve: (id: string, signal: AbortSignal) => Promise<E>;
@@ -41,6 +28,10 @@ export interface ExecutionWatcherOptions<E extends WatchedExecution> extends Par
   readonly fingerprint?: (execution: E) => string;
   /** Consecutive failed reads after which following gives up; default 5. */
   readonly maxConsecutiveFailures?: number;
+  /** Each wait is stretched by up to this ratio at random (see jittered); default 0, exact waits. */
+  readonly jitter?: number;
+  /** Random numbers in [0, 1) for the jitter; default Math.random. */
+  readonly random?: () => number;
   readonly logger?: Logger;
 }
 
@@ -59,13 +50,6 @@ export interface FollowOptions<E> {
   readonly initial?: E;
 }
 
-export const DEFAULT_WATCH_INTERVALS: WatchIntervals = { minIntervalMs: 2000, maxIntervalMs: 30000, backoffFactor: 1.5 };
-
-const realTimers: WatcherTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  now: () => Date.now(),
-};
 
 interface Follower<E> {
   resolve(execution: E): void;
@@ -85,7 +69,7 @@ interface PollLoop<E> {
 }
 
 export function isTerminal(execution: WatchedExecution): boolean {
-  return execution.status !== 'RUNNING';
+  return isTerminalExecutionStatus(execution.status);
 }
 
 export function defaultFingerprint(execution: WatchedExecution): string {
@@ -262,7 +246,7 @@ export class ExecutionWatcher<E extends WatchedExecution = WatchedExecution> imp
   private schedule(loop: PollLoop<E>, delayMs: number): void {
     if (this.disposed || this.loops.get(loop.id) !== loop) return;
     loop.scheduledAt = this.timers.now();
-    loop.timer = this.timers.setTimeout(() => void this.poll(loop), delayMs);
+    loop.timer = this.timers.setTimeout(() => void this.poll(loop), jittered(delayMs, this.options.jitter ?? 0, this.options.random));
   }
 
   private stop(loop: PollLoop<E>): void {
@@ -285,22 +269,4 @@ export class ExecutionWatcher<E extends WatchedExecution = WatchedExecution> imp
   private readonly listenerFailed = (error: unknown): void => {
     this.logger.error(`watch: an event listener threw: ${String(error)}`);
   };
-}
-
-function definedOnly(intervals: Partial<WatchIntervals>): Partial<WatchIntervals> {
-  const result: { -readonly [K in keyof WatchIntervals]?: number } = {};
-  if (intervals.minIntervalMs !== undefined) result.minIntervalMs = intervals.minIntervalMs;
-  if (intervals.maxIntervalMs !== undefined) result.maxIntervalMs = intervals.maxIntervalMs;
-  if (intervals.backoffFactor !== undefined) result.backoffFactor = intervals.backoffFactor;
-  return result;
-}
-
-function checkIntervals(intervals: WatchIntervals): WatchIntervals {
-  const { minIntervalMs, maxIntervalMs, backoffFactor } = intervals;
-  if (!Number.isFinite(minIntervalMs) || minIntervalMs <= 0) throw new InputError(`The minimum polling interval must be a positive number of milliseconds, not ${minIntervalMs}.`);
-  if (!Number.isFinite(maxIntervalMs) || maxIntervalMs < minIntervalMs) {
-    throw new InputError(`The maximum polling interval (${maxIntervalMs} ms) must be at least the minimum (${minIntervalMs} ms).`);
-  }
-  if (!Number.isFinite(backoffFactor) || backoffFactor < 1) throw new InputError(`The polling backoff factor must be at least 1, not ${backoffFactor}.`);
-  return { minIntervalMs, maxIntervalMs, backoffFactor };
 }

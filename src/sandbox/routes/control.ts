@@ -1,5 +1,6 @@
 // Control routes only the sandbox has (/_sandbox/...): fault injection, token expiry, device approval,
-// the request log. They need no token, are never faulted and are not in the request log.
+// the request log. They need a valid access token of the sandbox (as every API route does, so a web page
+// cannot reach them), are never faulted and are not in the request log.
 import { ApiError } from '../api-error';
 import { type FaultInjector, type FaultRule, validateFaultRule } from '../faults';
 import { type Identity } from '../identity';
@@ -41,7 +42,7 @@ function ruleFromJson(body: unknown): FaultRule {
 }
 
 export function controlRoutes(d: ControlDeps): Route[] {
-  const route = (method: string, path: string, handler: Route['handler']): Route => ({ method, path: `/_sandbox${path}`, scope: 'root', auth: false, handler });
+  const route = (method: string, path: string, handler: Route['handler']): Route => ({ method, path: `/_sandbox${path}`, scope: 'root', auth: true, handler });
   return [
     route('GET', '/info', () => ({ status: 200, body: d.info() })),
     route('POST', '/faults', (req) => {

@@ -23,7 +23,18 @@ function page(title: string, body: string, status = 200): ApiResponse {
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}input{font-size:1.4rem;letter-spacing:.2rem;padding:.3rem}button{font-size:1rem;margin:.5rem .5rem 0 0;padding:.4rem 1rem}</style>
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
-  return { status, raw: html, contentType: 'text/html; charset=utf-8', headers: { 'cache-control': 'no-store' } };
+  // No framing (a page must not trick the user into clicking Approve inside a frame), nothing loaded, and
+  // the form posts only back here.
+  const headers = {
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    // same-origin, not no-referrer: with no-referrer a browser posts the form with Origin "null", which the
+    // Origin check refuses.
+    'referrer-policy': 'same-origin',
+  };
+  return { status, raw: html, contentType: 'text/html; charset=utf-8', headers };
 }
 
 export function oauthRoutes(ctx: SandboxContext): Route[] {

@@ -10,7 +10,7 @@ import { type ConnectionAuthSettings, type ConnectionSettings } from '../config'
 import { type Services } from '../services';
 
 import { runPrompts, type PromptStep } from '../wizard';
-import { baseUrlOf, connectionSummary, SANDBOX_CLIENT, SANDBOX_CONNECTION_NAME, settingsFromDescription } from './model';
+import { baseUrlOf, connectionSummary, isEmbeddedSandbox, SANDBOX_CONNECTION_NAME, settingsFromDescription } from './model';
 
 /** Tree nodes of connections pass themselves; anything with a connection name works. */
 export function connectionNameOf(arg: unknown): string | undefined {
@@ -259,16 +259,12 @@ export function connectionCommands(s: Services): Record<string, CommandHandler> 
     },
 
     'cdfWorkflows.trySandbox': async () => {
-      const existing = s.connections.list().find(c => c.sandbox);
-      const port = existing ? Number(new URL(baseUrlOf(existing)).port) || 8787 : 8787;
-      const running = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the local CDF sandbox...' }, () => s.sandbox.start(port));
-      const c: ConnectionSettings = {
-        name: existing?.name ?? SANDBOX_CONNECTION_NAME,
-        baseUrl: running.baseUrl,
-        project: running.project,
-        auth: { type: 'clientCredentials', tokenUrl: running.tokenUrl, clientId: running.clientId ?? SANDBOX_CLIENT.clientId },
-        sandbox: true,
-      };
+      const running = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the local CDF sandbox...' }, () => s.sandbox.start());
+      // An earlier sandbox connection (one with a fixed URL, as earlier versions made) becomes this one.
+      const all = s.connections.list();
+      const existing = all.find(c => isEmbeddedSandbox(c)) ?? all.find(c => c.sandbox);
+      // No URL and no secret in settings: the port is picked when the sandbox starts, the secret is per install.
+      const c: ConnectionSettings = { name: existing?.name ?? SANDBOX_CONNECTION_NAME, project: running.project, auth: { type: 'clientCredentials', clientId: running.clientId }, sandbox: true };
       await s.connections.save(c, {}, existing?.name);
       await s.connections.setActive(c.name);
       await vscode.commands.executeCommand('cdfWorkflows.explorer.focus');

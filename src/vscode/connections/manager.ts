@@ -1,13 +1,19 @@
 // Owns the configured connections (settings + SecretStorage) and one CdfClient per connection, rebuilt
 // when the connection's settings or secret change. Nothing here shows UI except the device code prompt.
+//
+// A replaced client is retired, not cut off: calls in flight finish on it, and an operation that holds it
+// with use() (a run, a deploy) finishes on it too; it closes once the last of them is done. A removed or
+// signed-out connection's client closes at once for new calls: whatever still holds it gets a
+// ClientClosedError saying why, which the user sees (a cancellation would be silent).
 import * as vscode from 'vscode';
 import { tokenSourceFor } from '../../core/auth/fromConnection';
 import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
 import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
 import { InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
-import { describeConnection, SANDBOX_CLIENT } from './model';
+import { atSandbox, describeConnection, isEmbeddedSandbox, SANDBOX_CLIENT } from './model';
 import { SandboxHost } from './sandboxHost';
 import { type ConnectionSecrets } from './secrets';
 
@@ -20,30 +26,42 @@ export interface ConnectionManagerDeps {
 }
 
 interface CachedClient {
-  key: string;
-  client: Promise<CdfClient>;
+  /** The connection as used (the embedded sandbox at its current URL), the timeout and the options. */
+  readonly key: string;
+  readonly settingsKey: string;
+  readonly client: Promise<CdfClient>;
+  /** Operations holding the client through use(). */
+  leases: number;
+  /** Set when a newer client took over: close with this reason once the last lease ends. */
+  retired?: string;
 }
 
-export class ConnectionManager implements vscode.Disposable {
+/** The client of a connection held for one operation; see ConnectionManager.use. */
+export interface ClientLease {
+  readonly connection: ConnectionSettings;
+  readonly client: CdfClient;
+}
+
+export class ConnectionManager extends DisposableBase {
   private readonly clients = new Map<string, CachedClient>();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   /** Fires when the list of connections, the active one, or a connection's credentials changed. */
   readonly onDidChange = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
   private overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>> = {};
 
   constructor(private readonly deps: ConnectionManagerDeps) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
         if (e.affectsConfiguration('cdfWorkflows.connections') || e.affectsConfiguration('cdfWorkflows.activeConnection') || e.affectsConfiguration('cdfWorkflows.requestTimeoutSeconds')) {
-          this.dropStaleClients();
+          this.retireStaleClients();
           this.emitter.fire();
         }
       }),
       deps.secrets.onDidChange((name, kind) => {
         // A refresh token is written by the client's own sign-in: its client stays.
         if (kind === 'refreshToken') return;
-        this.dropClient(name);
+        this.retire(name, `the secret of connection "${name}" changed`);
         this.emitter.fire();
       }),
     );
@@ -80,32 +98,75 @@ export class ConnectionManager implements vscode.Disposable {
     );
   }
 
-  /** The client of the named (or active) connection, built on first use and reused afterwards. */
-  async client(name?: string): Promise<{ connection: ConnectionSettings; client: CdfClient }> {
-    const connection = this.resolve(name);
-    const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
-    let cached = this.clients.get(connection.name);
-    if (!cached || cached.key !== key) {
-      if (cached) this.close(cached);
-      cached = { key, client: this.build(connection) };
-      this.clients.set(connection.name, cached);
-      cached.client.catch(() => {
-        if (this.clients.get(connection.name) === cached) this.clients.delete(connection.name);
-      });
-    }
+  /**
+   * The client of the named (or active) connection, built on first use and reused afterwards. For one
+   * call; an operation of several calls that must end on the same client (a run, a deploy) uses use().
+   * The embedded sandbox's connection comes back with the URL the sandbox runs at now (started if needed).
+   */
+  async client(name?: string): Promise<ClientLease> {
+    const { connection, cached } = await this.current(name);
     return { connection, client: await cached.client };
   }
 
-  private async build(connection: ConnectionSettings): Promise<CdfClient> {
+  /**
+   * Runs `operation` with the connection's client and keeps that client open until the operation ends,
+   * even when the connection's settings or secret change meanwhile (later calls get a new client).
+   */
+  async use<T>(name: string | undefined, operation: (lease: ClientLease) => Promise<T>): Promise<T> {
+    const { connection, cached } = await this.current(name);
+    cached.leases++;
+    try {
+      return await operation({ connection, client: await cached.client });
+    } finally {
+      cached.leases--;
+      if (cached.leases === 0 && cached.retired !== undefined) this.close(cached, cached.retired);
+    }
+  }
+
+  private async current(name: string | undefined): Promise<{ connection: ConnectionSettings; cached: CachedClient }> {
+    const configured = this.resolve(name);
+    const embedded = isEmbeddedSandbox(configured);
+    const connection = embedded ? atSandbox(configured, await this.deps.sandbox.start()) : configured;
+    const key = JSON.stringify([connection, config.requestTimeoutMs(), this.overrides]);
+    let cached = this.clients.get(connection.name);
+    if (!cached || cached.key !== key) {
+      if (cached) this.retire(connection.name, `the settings of connection "${connection.name}" changed`);
+      const made: CachedClient = { key, settingsKey: this.settingsKeyOf(configured), client: this.build(connection, embedded), leases: 0 };
+      this.clients.set(connection.name, made);
+      made.client.catch(() => {
+        if (this.clients.get(connection.name) === made) this.clients.delete(connection.name);
+      });
+      cached = made;
+    }
+    return { connection, cached };
+  }
+
+  /** What the settings say (not where the embedded sandbox runs now): a change retires the client. */
+  private settingsKeyOf(configured: ConnectionSettings): string {
+    return JSON.stringify([configured, config.requestTimeoutMs(), this.overrides]);
+  }
+
+  /**
+   * The client secret a connection signs in with: the stored one; for the embedded sandbox, its
+   * per-install secret; for a sandbox run with `npm run sandbox` defaults, the public default.
+   */
+  async clientSecret(name: string): Promise<string | undefined> {
+    const c = this.get(name);
+    if (c && isEmbeddedSandbox(c)) return this.deps.sandbox.clientSecret();
+    const stored = await this.deps.secrets.get(name, 'clientSecret');
+    if (stored || !c?.sandbox) return stored;
+    return c.auth?.clientId === SANDBOX_CLIENT.clientId ? SANDBOX_CLIENT.clientSecret : undefined;
+  }
+
+  private async build(connection: ConnectionSettings, embedded: boolean): Promise<CdfClient> {
     const description = describeConnection(connection);
     let secret: string | undefined;
     if (description.loginFlow === 'client_credentials') {
-      secret = await this.deps.secrets.get(connection.name, 'clientSecret');
-      if (!secret && connection.sandbox && description.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+      secret = await this.clientSecret(connection.name);
     } else if (description.loginFlow === 'token') {
       secret = await this.deps.secrets.get(connection.name, 'token');
     }
-    if (connection.sandbox) await this.ensureSandbox(description.baseUrl);
+    if (connection.sandbox && !embedded) await this.checkSandboxRuns(connection.name, description.baseUrl);
     const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
     const tokenSource = tokenSourceFor(description, {
       secret,
@@ -131,17 +192,15 @@ export class ConnectionManager implements vscode.Disposable {
   /** Tests shorten retry backoff and timeouts; clients are rebuilt with the new options. */
   setClientOptions(overrides: Partial<Pick<CdfClientOptions, 'retry' | 'run' | 'timeoutMs'>>): void {
     this.overrides = overrides;
-    for (const name of [...this.clients.keys()]) this.dropClient(name);
+    for (const name of [...this.clients.keys()]) this.retire(name, 'the client options changed');
   }
 
-  /** A sandbox connection whose server is not running gets the embedded sandbox on its port. */
-  private async ensureSandbox(baseUrl: string): Promise<void> {
+  /** A sandbox started elsewhere (npm start, npm run sandbox) is not started by the extension: say what to do. */
+  private async checkSandboxRuns(name: string, baseUrl: string): Promise<void> {
     if (await SandboxHost.isListening(baseUrl)) return;
-    const port = Number(new URL(baseUrl).port);
-    const started = await this.deps.sandbox.start(port);
-    if (started.baseUrl !== baseUrl) {
-      throw new InputError(`The local sandbox could not use ${baseUrl} and started on ${started.baseUrl}. Run CDF Workflows: Try the Local Sandbox to update the connection.`);
-    }
+    throw new InputError(
+      `Nothing answers at ${baseUrl}, the sandbox of connection "${name}". Start it with npm run sandbox, or run CDF Workflows: Try the Local Sandbox to switch "${name}" to the sandbox the extension runs itself.`,
+    );
   }
 
   private showDeviceCode(connection: string, prompt: DeviceCodePrompt): void {
@@ -156,13 +215,14 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
-    describeConnection(connection); // refuses what cannot work before anything is stored
+    // Refuses what cannot work before anything is stored (the embedded sandbox gets its URL when it runs).
+    describeConnection(isEmbeddedSandbox(connection) ? atSandbox(connection, { baseUrl: 'http://127.0.0.1:1', tokenUrl: 'http://127.0.0.1:1/oauth2/token', clientId: connection.auth?.clientId ?? '-' }) : connection);
     const all = this.list();
     const clash = all.find(c => c.name === connection.name && c.name !== previousName);
     if (clash) throw new InputError(`A connection named "${connection.name}" exists already. Choose another name.`);
     if (previousName !== undefined && previousName !== connection.name) {
       await this.deps.secrets.rename(previousName, connection.name);
-      this.dropClient(previousName);
+      this.retire(previousName, `connection "${previousName}" was renamed to "${connection.name}"`);
     }
     if (secrets.clientSecret !== undefined) await this.deps.secrets.set(connection.name, 'clientSecret', secrets.clientSecret);
     if (secrets.token !== undefined) await this.deps.secrets.set(connection.name, 'token', secrets.token);
@@ -174,7 +234,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   async remove(name: string): Promise<void> {
-    this.dropClient(name);
+    this.closeNow(name, `connection "${name}" was removed`);
     await this.deps.secrets.removeAll(name);
     const rest = this.list().filter(c => c.name !== name);
     await config.setConnections(rest);
@@ -189,29 +249,44 @@ export class ConnectionManager implements vscode.Disposable {
   /** Forget the tokens of a device code connection; the next request signs in again. */
   async signOut(name: string): Promise<void> {
     await this.deps.secrets.set(name, 'refreshToken', undefined);
-    this.dropClient(name);
+    this.closeNow(name, `you signed out of "${name}"`);
     this.emitter.fire();
   }
 
-  private dropStaleClients(): void {
-    const names = new Set(this.list().map(c => c.name));
-    for (const name of [...this.clients.keys()]) if (!names.has(name)) this.dropClient(name);
+  /** After a settings change: removed connections close now, changed ones retire. */
+  private retireStaleClients(): void {
+    const current = new Map(this.list().map(c => [c.name, c]));
+    for (const [name, cached] of [...this.clients]) {
+      const connection = current.get(name);
+      if (!connection) this.closeNow(name, `connection "${name}" was removed`);
+      else if (this.settingsKeyOf(connection) !== cached.settingsKey) this.retire(name, `the settings of connection "${name}" changed`);
+    }
   }
 
-  private dropClient(name: string): void {
+  /** A newer client takes over: this one closes once the calls and operations using it have ended. */
+  private retire(name: string, reason: string): void {
     const cached = this.clients.get(name);
     if (!cached) return;
     this.clients.delete(name);
-    this.close(cached);
+    cached.retired = reason;
+    if (cached.leases === 0) this.close(cached, reason);
   }
 
-  private close(cached: CachedClient): void {
-    cached.client.then(c => c.close(), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
+  /** Nothing may use this client any more (its credentials are gone): calls in flight finish, new ones fail. */
+  private closeNow(name: string, reason: string): void {
+    const cached = this.clients.get(name);
+    if (!cached) return;
+    this.clients.delete(name);
+    this.close(cached, reason);
   }
 
-  dispose(): void {
-    for (const name of [...this.clients.keys()]) this.dropClient(name);
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+  private close(cached: CachedClient, reason: string): void {
+    this.deps.log.debug(`Closing a CDF client: ${reason}`);
+    cached.client.then(c => c.close(reason), () => undefined).catch((e: unknown) => this.deps.log.debug(`Closing a client: ${String(e)}`));
+  }
+
+  override dispose(): void {
+    for (const name of [...this.clients.keys()]) this.closeNow(name, 'the extension is stopping');
+    super.dispose();
   }
 }

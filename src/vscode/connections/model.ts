@@ -5,9 +5,25 @@ import { InputError } from '../../core/errors';
 import { clusterBaseUrl, clusterOf, isLoopbackHost, parseServiceUrl } from '../../core/http/urls';
 import { type ConnectionAuthSettings, type ConnectionSettings } from '../config';
 
-/** The local sandbox's default client: public, documented, loopback only. */
+/**
+ * The public default client of a sandbox started with `npm run sandbox` or `npm start` (documented,
+ * loopback only). The embedded sandbox does not use it: its secret is made per install.
+ */
 export const SANDBOX_CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' } as const;
 export const SANDBOX_CONNECTION_NAME = 'Local sandbox';
+
+/**
+ * The sandbox the extension runs itself: marked `sandbox` and without a URL, because its port is picked
+ * when it starts. A `sandbox` connection with a base URL is one started elsewhere (npm start).
+ */
+export function isEmbeddedSandbox(c: Pick<ConnectionSettings, 'sandbox' | 'baseUrl' | 'cluster'>): boolean {
+  return c.sandbox === true && !c.baseUrl && !c.cluster;
+}
+
+/** The embedded sandbox connection with where the sandbox runs now. */
+export function atSandbox(c: ConnectionSettings, running: { baseUrl: string; tokenUrl: string; clientId: string }): ConnectionSettings {
+  return { ...c, baseUrl: running.baseUrl, auth: { ...c.auth, type: 'clientCredentials', tokenUrl: running.tokenUrl, clientId: running.clientId } };
+}
 
 export function baseUrlOf(c: Pick<ConnectionSettings, 'baseUrl' | 'cluster'>): string {
   if (c.baseUrl) return parseServiceUrl(c.baseUrl, 'Base URL').origin;
@@ -80,6 +96,7 @@ export function settingsFromDescription(name: string, d: ConnectionDescription):
 
 /** One line for the tree and the status bar: project and where it lives. */
 export function connectionSummary(c: ConnectionSettings): string {
+  if (isEmbeddedSandbox(c)) return `${c.project} @ this machine`;
   let where: string;
   try {
     where = c.cluster ?? new URL(baseUrlOf(c)).host;

@@ -1,15 +1,16 @@
 // The status bar shows the active connection; a click switches (or adds one when there is none).
 import * as vscode from 'vscode';
+import { DisposableBase } from '../lifecycle';
 import { type ConnectionManager } from './manager';
 import { connectionSummary } from './model';
 
-export class ConnectionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cdfWorkflows.connection', vscode.StatusBarAlignment.Left, 50);
-  private readonly sub: vscode.Disposable;
+export class ConnectionStatusBar extends DisposableBase {
+  private readonly item = this.register(vscode.window.createStatusBarItem('cdfWorkflows.connection', vscode.StatusBarAlignment.Left, 50));
 
   constructor(private readonly connections: ConnectionManager) {
+    super();
     this.item.name = 'CDF Connection';
-    this.sub = connections.onDidChange(() => this.update());
+    this.register(connections.onDidChange(() => this.update()));
     this.update();
   }
 
@@ -27,10 +28,5 @@ export class ConnectionStatusBar implements vscode.Disposable {
       this.item.command = any ? 'cdfWorkflows.switchConnection' : 'cdfWorkflows.addConnection';
     }
     this.item.show();
-  }
-
-  dispose(): void {
-    this.sub.dispose();
-    this.item.dispose();
   }
 }

@@ -3,8 +3,9 @@
 // function call logs. Opening the same execution twice shows the one document again.
 import * as vscode from 'vscode';
 import { describeError } from '../boundary';
-import { type ExecutionDetailed } from '../../core/schemas/executions';
+import { type ExecutionDetailed, isRunningExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
+import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
 import { type ExecutionRef } from '../executions/tracker';
 import { executionMarkdown } from './executionMarkdown';
@@ -20,18 +21,17 @@ interface OpenExecution {
   following?: AbortController;
 }
 
-export class DetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+export class DetailsDocuments extends DisposableBase implements vscode.TextDocumentContentProvider {
+  private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   readonly onDidChange = this.emitter.event;
   /** Rendered text by URI. */
   private readonly contents = new Map<string, string>();
   /** Execution documents by what they show. */
   private readonly executions = new Map<string, OpenExecution>();
-  private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
-    this.subscriptions.push(
-      this.emitter,
+  constructor(private readonly services: Pick<Services, 'connections' | 'tracker' | 'log'>) {
+    super();
+    this.registerAll(
       vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, this),
       services.tracker.onDidUpdate(u => this.updated(u.connection, u.execution)),
       vscode.window.tabGroups.onDidChangeTabs(() => this.stopClosed()),
@@ -127,7 +127,7 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
       connection: entry.ref.connection,
       project: connection?.project,
       readAt: Date.now(),
-      live: entry.execution.status === 'RUNNING',
+      live: isRunningExecutionStatus(entry.execution.status),
     });
   }
 
@@ -145,11 +145,11 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     entry.execution = execution;
     this.setContent(entry.uri, this.renderExecution(entry));
     // A retried execution runs again: follow it again while its document is open.
-    if (execution.status === 'RUNNING') this.follow(entry);
+    if (isRunningExecutionStatus(execution.status)) this.follow(entry);
   }
 
   private follow(entry: OpenExecution): void {
-    if (entry.following || entry.execution.status !== 'RUNNING') return;
+    if (entry.following || !isRunningExecutionStatus(entry.execution.status)) return;
     const stop = new AbortController();
     entry.following = stop;
     this.services.tracker.observe(entry.ref, stop.signal, entry.execution).then(
@@ -191,9 +191,9 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
     }
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const entry of this.executions.values()) entry.following?.abort();
     this.executions.clear();
-    for (const s of this.subscriptions) s.dispose();
+    super.dispose();
   }
 }

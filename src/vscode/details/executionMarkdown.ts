@@ -1,6 +1,6 @@
 // An execution's details as readable Markdown: summary, input, metadata, then every task (children of
 // dynamic and subworkflow tasks under their parent) with times, retries, resolved input, output, reason.
-import { type ExecutionDetailed } from '../../core/schemas/executions';
+import { type ExecutionDetailed, isRunningExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
 import { elapsed, formatDuration, formatTimestamp, statusLabel } from '../executions/format';
 import { childTasks, functionCallOf, isAsyncWaiting, retriesOf, taskDefinitionOf, topLevelTasks } from '../executions/taskTree';
@@ -39,7 +39,7 @@ export function executionMarkdown(e: ExecutionDetailed, o: ExecutionMarkdownOpti
   const took = elapsed(e.startTime, e.endTime, o.readAt);
   out.push(`# ${mark(e.status)} ${escapeMarkdown(e.workflowExternalId)} version ${escapeMarkdown(e.version ?? '?')}: ${statusLabel(e.status)}`);
   out.push(
-    e.status === 'RUNNING'
+    isRunningExecutionStatus(e.status)
       ? `*Read at ${formatTimestamp(o.readAt)}${o.live ? '; this document refreshes while the execution runs.*' : '.*'}`
       : `*Read at ${formatTimestamp(o.readAt)}.*`,
   );
@@ -48,7 +48,7 @@ export function executionMarkdown(e: ExecutionDetailed, o: ExecutionMarkdownOpti
     ['Version', inlineCode(e.version ?? '?')],
     ['Status', `${mark(e.status)} ${statusLabel(e.status)}`],
     ['Created', formatTimestamp(e.createdTime)],
-    ['Started', e.startTime ? formatTimestamp(e.startTime) : e.status === 'RUNNING' ? 'waiting to start' : ''],
+    ['Started', e.startTime ? formatTimestamp(e.startTime) : isRunningExecutionStatus(e.status) ? 'waiting to start' : ''],
     ['Ended', e.endTime ? formatTimestamp(e.endTime) : ''],
     ['Duration', took !== undefined ? `${formatDuration(took)}${e.endTime ? '' : ' so far'}` : ''],
     ['Reason', e.reasonForIncompletion ? tableCell(e.reasonForIncompletion) : ''],
@@ -68,7 +68,7 @@ export function executionMarkdown(e: ExecutionDetailed, o: ExecutionMarkdownOpti
 
   const tasks = e.executedTasks;
   out.push(`## Tasks (${tasks.length} of ${e.workflowDefinition.tasks.length} defined${tasks.length > e.workflowDefinition.tasks.length ? ', with dynamic and subworkflow children' : ''})`);
-  if (tasks.length === 0) out.push(e.status === 'RUNNING' ? '*No task has started yet.*' : '*No tasks ran.*');
+  if (tasks.length === 0) out.push(isRunningExecutionStatus(e.status) ? '*No task has started yet.*' : '*No tasks ran.*');
   const seen = new Set<TaskExecution>();
   const visit = (t: TaskExecution, path: string[]) => {
     if (seen.has(t)) return;

@@ -1,14 +1,13 @@
-// Execution actions (issue 5 item 5): details, function logs, cancel, retry, run again with the same
-// input, copy the id, complete an async task. Each takes a tree node, an ExecutionRef {connection,
-// executionId} (from notifications), a details document's URI, or nothing (then the active details
-// document, else a pick of recent executions of the active connection).
+// Execution actions: details, function logs, cancel, retry, run again with the same input, copy the id,
+// complete an async task. Each takes a tree node, an ExecutionRef {connection, executionId} (from
+// notifications), a details document's URI, or nothing (then the active details document, else a pick of
+// recent executions of the active connection).
 import * as vscode from 'vscode';
 import { CancelledError, InputError } from '../../core/errors';
 import { parseRunInput } from '../../core/run';
-import { type Execution, type ExecutionDetailed, type ExecutionStatus } from '../../core/schemas/executions';
+import { type Execution, type ExecutionDetailed, type ExecutionStatus, isRunningExecutionStatus, RETRYABLE_EXECUTION_STATUSES } from '../../core/schemas/executions';
 import { type TaskExecution, TASK_UPDATE_STATUSES, type TaskUpdateStatus } from '../../core/schemas/tasks';
 import { type CommandHandler } from '../boundary';
-import { DetailsDocuments } from '../details/documents';
 import { parseDetailsUri } from '../details/uris';
 import { type Services } from '../services';
 import { type PickItem } from '../ui';
@@ -62,8 +61,7 @@ function taskTargetOf(arg: unknown): TaskTarget | undefined {
 }
 
 export function executionCommands(s: Services): Record<string, CommandHandler> {
-  const documents = new DetailsDocuments(s);
-  s.context.subscriptions.push(documents);
+  const documents = s.details;
 
   const client = async (connection: string) => (await s.connections.client(connection)).client;
 
@@ -153,12 +151,21 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
     },
 
     'cdfWorkflows.retryExecution': async (arg?: unknown) => {
-      const { ref, known } = await resolve(arg, { title: 'Retry Execution', statuses: ['FAILED', 'TIMED_OUT', 'TERMINATED'] });
-      // The client creates a fresh session for the retry's nonce.
-      await (await client(ref.connection)).executions.retry(ref.executionId);
+      const { ref, known } = await resolve(arg, { title: 'Retry Execution', statuses: [...RETRYABLE_EXECUTION_STATUSES] });
+      // The client creates a fresh session for the retry's nonce: both on one client.
+      await s.connections.use(ref.connection, ({ client: c }) => c.executions.retry(ref.executionId));
       const after = await reread(ref);
       s.log.info(`Retried execution ${ref.executionId} of ${nameOf(after ?? known, ref)} on ${ref.connection}.`);
       s.tracker.follow(ref, after).catch((e: unknown) => s.log.warn(`Stopped following execution ${ref.executionId}: ${e instanceof Error ? e.message : String(e)}`));
+    },
+
+    'cdfWorkflows.followExecution': async (arg?: unknown) => {
+      const { ref, known } = await resolve(arg, { title: 'Follow Execution', statuses: ['RUNNING'] });
+      // Followed like a run the user started: read by id to its end, then a notification. Not awaited: the
+      // command is done once following has started.
+      void s.tracker.follow(ref, known);
+      s.log.info(`Following execution ${ref.executionId} of ${nameOf(known, ref)} on ${ref.connection}.`);
+      return ref;
     },
 
     'cdfWorkflows.runAgainWithSameInput': async (arg?: unknown) => {
@@ -211,7 +218,8 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
       await (await client(ref.connection)).tasks.update(task.id, status, { output: output?.value });
       const after = await reread(ref);
       s.log.info(`Set async task ${task.externalId} of execution ${ref.executionId} to ${status}${output ? ` with the output of ${output.source}` : ''}.`);
-      if (after.status === 'RUNNING') s.tracker.showRunning(ref.connection, [after]);
+      // The task was picked under its expanded execution: the rest of its tasks stay live there.
+      if (isRunningExecutionStatus(after.status)) s.tracker.followExpanded(ref, after);
       vscode.window.setStatusBarMessage(`$(pass) Task ${task.externalId}: ${statusLabel(status)}`, 4000);
     },
   };

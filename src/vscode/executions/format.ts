@@ -26,10 +26,6 @@ export function statusLabel(status: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export function isRunningStatus(status: string): boolean {
-  return status === 'RUNNING' || status === 'IN_PROGRESS' || status === 'SCHEDULED';
-}
-
 /** 850 ms, 12 s, 3m 04s, 2h 05m, 3d 4h. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';

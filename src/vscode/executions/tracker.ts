@@ -1,14 +1,21 @@
-// Follows executions until they end and tells the tree and the user. Two kinds of following:
-// - a run the user started (or retried) is followed to its end whatever the view does, and a
-//   notification says how it ended;
-// - running executions visible in the tree are followed only while the view is visible.
-// One ExecutionWatcher per connection polls each execution by id, backing off while nothing changes.
+// Follows executions until they end and tells the tree and the user. Three kinds of following, each at a
+// cost that is known in advance:
+// - a run the user started (or retried) is read by id until it ends, whatever the view does, and a
+//   notification says how it ended; when reads keep failing the user is told and can follow it again;
+// - the running executions the tree shows are followed per workflow version: one executions/list of the
+//   version's RUNNING executions per interval, plus one read of each that has ended, however many are
+//   on screen;
+// - the tasks of a running execution are only in its details, so an execution the user has expanded is
+//   read by id too: one read per interval for each expanded one (users expand few), none for collapsed ones.
+// Nothing the tree shows is followed while the view is hidden. Every loop backs off while nothing changes,
+// with jitter so that loops started together drift apart.
 import * as vscode from 'vscode';
 import { CancelledError } from '../../core/errors';
 import { type Execution, type ExecutionDetailed } from '../../core/schemas/executions';
-import { ExecutionWatcher } from '../../core/watch';
+import { ExecutionWatcher, RunningExecutionsWatcher, type VersionRef } from '../../core/watch';
 import { config } from '../config';
 import { type ConnectionManager } from '../connections/manager';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 import { elapsed, formatDuration, statusLabel } from './format';
 
@@ -23,30 +30,59 @@ export interface ExecutionUpdate {
   readonly execution: ExecutionDetailed;
 }
 
-interface ConnectionWatch {
-  readonly watcher: ExecutionWatcher<ExecutionDetailed>;
-  /** Executions followed because they are visible, with the controller that stops following them. */
-  readonly visible: Map<string, AbortController>;
+/** A newer list summary of a running execution the tree shows (no tasks: only its own node changes). */
+export interface ExecutionSummaryUpdate {
+  readonly connection: string;
+  readonly execution: Execution;
 }
 
-export class ExecutionTracker implements vscode.Disposable {
+/** Waits are stretched by up to 20% at random so that loops do not poll in step. */
+const FOLLOW_JITTER = 0.2;
+/** Reads (or list polls) in a row that may fail before following stops. */
+const MAX_FAILURES = 5;
+/** Running executions listed per request (CDF's maximum page). */
+const LIST_LIMIT = 1000;
+
+interface ConnectionWatch {
+  /** Reads executions by id: runs the user follows, expanded nodes, open details documents. */
+  readonly byId: ExecutionWatcher<ExecutionDetailed>;
+  /** Lists the running executions of the versions the tree shows. */
+  readonly byList: RunningExecutionsWatcher<Execution, ExecutionDetailed>;
+  /** Expanded running executions read by id, with the controller that stops reading them. */
+  readonly expanded: Map<string, AbortController>;
+}
+
+export class ExecutionTracker extends DisposableBase {
   private readonly watches = new Map<string, ConnectionWatch>();
   private readonly userFollowed = new Set<string>();
+  /** The last state seen of each run the user follows (to name it when following stops). */
+  private readonly lastKnown = new Map<string, Execution | ExecutionDetailed>();
+  /** Executions no longer followed because reads kept failing, with why; `user` marks a run the user started. */
+  private readonly stopped = new Map<string, { reason: string; user: boolean }>();
   private viewVisible = false;
-  private readonly emitter = new vscode.EventEmitter<ExecutionUpdate>();
+  private readonly emitter = this.register(new vscode.EventEmitter<ExecutionUpdate>());
   /** Every new state of a followed execution (the tree updates the one node; details documents refresh). */
   readonly onDidUpdate = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly summaryEmitter = this.register(new vscode.EventEmitter<ExecutionSummaryUpdate>());
+  /** A running execution the tree shows changed in its list summary (e.g. it started after waiting). */
+  readonly onDidUpdateSummary = this.summaryEmitter.event;
+  private readonly followingEmitter = this.register(new vscode.EventEmitter<ExecutionRef>());
+  /** Following of this execution stopped after failures, or started again (see stoppedFollowing). */
+  readonly onDidChangeFollowing = this.followingEmitter.event;
 
   constructor(
     private readonly connections: ConnectionManager,
     private readonly ui: () => UserInput,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       config.onDidChange(e => {
-        if (e.affectsConfiguration('cdfWorkflows.follow')) {
-          for (const w of this.watches.values()) w.watcher.setIntervals({ minIntervalMs: config.followMinIntervalMs(), maxIntervalMs: config.followMaxIntervalMs() });
+        if (!e.affectsConfiguration('cdfWorkflows.follow')) return;
+        const intervals = { minIntervalMs: config.followMinIntervalMs(), maxIntervalMs: config.followMaxIntervalMs() };
+        for (const w of this.watches.values()) {
+          w.byId.setIntervals(intervals);
+          w.byList.setIntervals(intervals);
         }
       }),
       connections.onDidChange(() => this.dropRemovedConnections()),
@@ -55,56 +91,102 @@ export class ExecutionTracker implements vscode.Disposable {
 
   /** Executions followed right now, by connection (for tests and benchmarks). */
   get followed(): { connection: string; ids: readonly string[] }[] {
-    return [...this.watches].map(([connection, w]) => ({ connection, ids: w.watcher.followedIds }));
+    return [...this.watches].map(([connection, w]) => ({ connection, ids: [...new Set([...w.byId.followedIds, ...w.byList.watchedIds])] }));
+  }
+
+  /** Versions whose running executions are listed each interval, by connection (for tests and benchmarks). */
+  get listedVersions(): number {
+    return [...this.watches.values()].reduce((n, w) => n + w.byList.versionCount, 0);
   }
 
   /**
    * Follows a run the user started until it ends, then notifies (per the follow.notify setting) with
    * "Show Details". Resolves with the final state; following the same run twice shares one poll loop.
+   * When reads keep failing it resolves with undefined after telling the user, who can follow it again.
    */
   async follow(ref: ExecutionRef, initial?: ExecutionDetailed | Execution, signal?: AbortSignal): Promise<ExecutionDetailed | undefined> {
-    const key = `${ref.connection}\u0000${ref.executionId}`;
+    const key = keyOf(ref);
     const first = !this.userFollowed.has(key);
     this.userFollowed.add(key);
+    if (initial) this.lastKnown.set(key, initial);
+    if (this.stopped.delete(key)) this.followingEmitter.fire(ref);
     try {
-      const final = await this.watch(ref.connection).watcher.follow(ref.executionId, { initial: asInitial(initial), signal });
+      const final = await this.watch(ref.connection).byId.follow(ref.executionId, { initial: asInitial(initial), signal });
       if (first) this.notifyEnd(ref.connection, final);
       return final;
     } catch (e) {
       if (e instanceof CancelledError) return undefined;
-      throw e;
+      if (first) this.reportStopped(ref, e);
+      return undefined;
     } finally {
-      if (first) this.userFollowed.delete(key);
+      if (first) {
+        this.userFollowed.delete(key);
+        this.lastKnown.delete(key);
+      }
     }
   }
 
-  /** True while some poll loop reads this execution (a followed run, a visible node, an open document). */
+  /** True while some loop follows this execution (a followed run, the tree, an open document). */
   isFollowing(ref: ExecutionRef): boolean {
-    return this.watches.get(ref.connection)?.watcher.isFollowing(ref.executionId) ?? false;
+    const w = this.watches.get(ref.connection);
+    return !!w && (w.byId.isFollowing(ref.executionId) || w.byList.isWatching(ref.executionId));
+  }
+
+  /** True while a loop reads this execution by id, so the state it publishes carries the tasks. */
+  isReadById(ref: ExecutionRef): boolean {
+    return this.watches.get(ref.connection)?.byId.isFollowing(ref.executionId) ?? false;
   }
 
   isFollowedByUser(ref: ExecutionRef): boolean {
-    return this.userFollowed.has(`${ref.connection}\u0000${ref.executionId}`);
+    return this.userFollowed.has(keyOf(ref));
+  }
+
+  /** Why this execution is no longer followed (reads kept failing), or undefined. */
+  stoppedFollowing(ref: ExecutionRef): { reason: string; user: boolean } | undefined {
+    return this.stopped.get(keyOf(ref));
   }
 
   /**
-   * The tree shows these running executions: follow them while the view is visible. An execution given
-   * as a (list) summary is the state already known, so its first read waits one interval: rendering a
-   * page costs no extra request. An id alone is read at once.
+   * The tree shows these running executions of a version (and no others of it): follow them while the
+   * view is visible, with one list of the version's running executions per interval. Their states as
+   * shown spare a first read.
    */
-  showRunning(connection: string, executions: readonly (string | Execution)[]): void {
+  showRunning(connection: string, version: VersionRef, executions: readonly Execution[]): void {
     if (!this.viewVisible) return;
-    const w = this.watch(connection);
-    for (const e of executions) {
-      const id = typeof e === 'string' ? e : e.id;
-      if (w.visible.has(id)) continue;
-      const stop = new AbortController();
-      w.visible.set(id, stop);
-      w.watcher.follow(id, { signal: stop.signal, initial: typeof e === 'string' ? undefined : asInitial(e) }).then(
-        () => w.visible.delete(id),
-        () => w.visible.delete(id),
-      );
+    if (executions.length === 0) {
+      this.hideVersion(connection, version);
+      return;
     }
+    for (const e of executions) {
+      const key = keyOf({ connection, executionId: e.id });
+      if (this.stopped.get(key)?.user === false && this.stopped.delete(key)) this.followingEmitter.fire({ connection, executionId: e.id });
+    }
+    this.watch(connection).byList.show(version, executions);
+  }
+
+  /** The version is collapsed: its executions are off screen. */
+  hideVersion(connection: string, version: VersionRef): void {
+    this.watches.get(connection)?.byList.unwatch(version);
+  }
+
+  /** An expanded running execution: read it by id while the view shows it, so its tasks stay live. */
+  followExpanded(ref: ExecutionRef, initial?: ExecutionDetailed): void {
+    if (!this.viewVisible) return;
+    const w = this.watch(ref.connection);
+    if (w.expanded.has(ref.executionId)) return;
+    const stop = new AbortController();
+    w.expanded.set(ref.executionId, stop);
+    const done = () => {
+      if (w.expanded.get(ref.executionId) === stop) w.expanded.delete(ref.executionId);
+    };
+    w.byId.follow(ref.executionId, { signal: stop.signal, initial }).then(done, done);
+  }
+
+  /** The execution was collapsed: its tasks are off screen. */
+  collapse(ref: ExecutionRef): void {
+    const w = this.watches.get(ref.connection);
+    w?.expanded.get(ref.executionId)?.abort();
+    w?.expanded.delete(ref.executionId);
   }
 
   /**
@@ -113,7 +195,7 @@ export class ExecutionTracker implements vscode.Disposable {
    */
   async observe(ref: ExecutionRef, signal: AbortSignal, initial?: ExecutionDetailed | Execution): Promise<ExecutionDetailed | undefined> {
     try {
-      return await this.watch(ref.connection).watcher.follow(ref.executionId, { initial: asInitial(initial), signal });
+      return await this.watch(ref.connection).byId.follow(ref.executionId, { initial: asInitial(initial), signal });
     } catch (e) {
       if (e instanceof CancelledError) return undefined;
       throw e;
@@ -125,33 +207,95 @@ export class ExecutionTracker implements vscode.Disposable {
     this.emitter.fire(update);
   }
 
-  /** The view was hidden or shown: visible-only following stops while it is hidden. */
+  /** The view was hidden or shown: what only the view needs stops while it is hidden. */
   setViewVisible(visible: boolean): void {
     this.viewVisible = visible;
     if (visible) return;
     for (const w of this.watches.values()) {
-      for (const stop of w.visible.values()) stop.abort();
-      w.visible.clear();
+      w.byList.clear();
+      for (const stop of w.expanded.values()) stop.abort();
+      w.expanded.clear();
     }
   }
 
   private watch(connection: string): ConnectionWatch {
     let w = this.watches.get(connection);
-    if (!w) {
-      const watcher = new ExecutionWatcher<ExecutionDetailed>({
-        retrieve: async (id, signal) => (await this.connections.client(connection)).client.executions.retrieve(id, { signal }),
-        minIntervalMs: config.followMinIntervalMs(),
-        maxIntervalMs: config.followMaxIntervalMs(),
-        logger: this.log,
-      });
-      watcher.onDidChange(execution => this.emitter.fire({ connection, execution }));
-      watcher.onDidFail(f => {
-        if (f.gaveUp) this.log.warn(`Stopped following execution ${f.id} after ${f.consecutiveFailures} failed reads: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
-      });
-      w = { watcher, visible: new Map() };
-      this.watches.set(connection, w);
-    }
+    if (w) return w;
+    const intervals = { minIntervalMs: config.followMinIntervalMs(), maxIntervalMs: config.followMaxIntervalMs() };
+    const client = async () => (await this.connections.client(connection)).client;
+    const byId = new ExecutionWatcher<ExecutionDetailed>({
+      retrieve: async (id, signal) => (await client()).executions.retrieve(id, { signal }),
+      ...intervals,
+      jitter: FOLLOW_JITTER,
+      maxConsecutiveFailures: MAX_FAILURES,
+      logger: this.log,
+    });
+    const byList = new RunningExecutionsWatcher<Execution, ExecutionDetailed>({
+      listRunning: async (version, cursor, signal) =>
+        (await client()).executions.list({
+          filter: { workflowFilters: [{ externalId: version.workflowExternalId, version: version.version }], status: ['RUNNING'] },
+          limit: LIST_LIMIT,
+          cursor,
+          signal,
+        }),
+      retrieve: async (id, signal) => (await client()).executions.retrieve(id, { signal }),
+      readElsewhere: id => byId.isFollowing(id),
+      ...intervals,
+      jitter: FOLLOW_JITTER,
+      maxConsecutiveFailures: MAX_FAILURES,
+      logger: this.log,
+    });
+    byId.onDidChange(execution => {
+      const key = keyOf({ connection, executionId: execution.id });
+      if (this.userFollowed.has(key)) this.lastKnown.set(key, execution);
+      this.seen(connection, execution);
+      this.emitter.fire({ connection, execution });
+    });
+    byId.onDidFail(f => {
+      if (f.gaveUp) this.log.warn(`Stopped following execution ${f.id} after ${f.consecutiveFailures} failed reads: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+    });
+    byList.onDidChange(execution => {
+      this.seen(connection, execution);
+      if ('executedTasks' in execution && Array.isArray(execution.executedTasks)) this.emitter.fire({ connection, execution: execution as ExecutionDetailed });
+      else this.summaryEmitter.fire({ connection, execution });
+    });
+    byList.onDidFail(f => {
+      if (!f.gaveUp) return;
+      const reason = f.error instanceof Error ? f.error.message : String(f.error);
+      for (const id of f.ids) {
+        const key = keyOf({ connection, executionId: id });
+        if (this.stopped.has(key)) continue;
+        this.stopped.set(key, { reason, user: false });
+        this.followingEmitter.fire({ connection, executionId: id });
+      }
+    });
+    w = { byId, byList, expanded: new Map() };
+    this.watches.set(connection, w);
     return w;
+  }
+
+  /** A state was read: an execution no longer followed after failures is live again, or has ended. */
+  private seen(connection: string, execution: Execution | ExecutionDetailed): void {
+    const ref = { connection, executionId: execution.id };
+    if (this.stopped.delete(keyOf(ref))) this.followingEmitter.fire(ref);
+  }
+
+  /** Reads of a run the user follows kept failing: say so, and offer to follow it again. */
+  private reportStopped(ref: ExecutionRef, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.stopped.set(keyOf(ref), { reason, user: true });
+    this.followingEmitter.fire(ref);
+    const last = this.lastKnown.get(keyOf(ref));
+    const name = last ? `the run of ${last.workflowExternalId}@${last.version ?? '?'}` : `execution ${ref.executionId}`;
+    this.log.warn(`Stopped following ${name} (${ref.executionId}) on "${ref.connection}": ${reason}`);
+    const again = 'Follow Again';
+    void this.ui()
+      .ask('warning', `Stopped following ${name}: ${MAX_FAILURES} reads in a row failed. It may still be running in CDF. ${reason}`, {}, again, 'Show Log')
+      .then(choice => {
+        if (choice === again) return this.follow(ref, last);
+        if (choice === 'Show Log') this.log.show(true);
+        return undefined;
+      });
   }
 
   private notifyEnd(connection: string, e: ExecutionDetailed): void {
@@ -179,18 +323,26 @@ export class ExecutionTracker implements vscode.Disposable {
     const names = new Set(this.connections.list().map(c => c.name));
     for (const [name, w] of [...this.watches]) {
       if (!names.has(name)) {
-        w.watcher.dispose();
+        w.byId.dispose();
+        w.byList.dispose();
         this.watches.delete(name);
       }
     }
+    for (const key of [...this.stopped.keys()]) if (!names.has(key.split('\u0000')[0])) this.stopped.delete(key);
   }
 
-  dispose(): void {
-    for (const w of this.watches.values()) w.watcher.dispose();
+  override dispose(): void {
+    for (const w of this.watches.values()) {
+      w.byId.dispose();
+      w.byList.dispose();
+    }
     this.watches.clear();
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+    super.dispose();
   }
+}
+
+function keyOf(ref: ExecutionRef): string {
+  return `${ref.connection}\u0000${ref.executionId}`;
 }
 
 /**

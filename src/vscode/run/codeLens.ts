@@ -1,21 +1,22 @@
 // "▶ Run <workflow>@<version>" and "Run with another workflow..." at the top of a JSON file that was run
 // before; refreshed whenever the run memory changes.
 import * as vscode from 'vscode';
+import { DisposableBase } from '../lifecycle';
 import { type RunMemory, type RunTarget } from './memory';
 
 export const RUN_CODELENS_SELECTOR: vscode.DocumentSelector = [{ language: 'json' }, { language: 'jsonc' }];
 
-export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+export class RunCodeLensProvider extends DisposableBase implements vscode.CodeLensProvider {
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.emitter.event;
-  private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly memory: RunMemory,
     /** The active connection's name, to say so when the remembered one is another. */
     private readonly activeConnection: () => string | undefined,
   ) {
-    this.subscription = memory.onDidChange(() => this.emitter.fire());
+    super();
+    this.register(memory.onDidChange(() => this.emitter.fire()));
   }
 
   /** The connections or the active one changed: the "(on ...)" suffix may change. */
@@ -44,10 +45,5 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider, vscode.Disp
         arguments: [document.uri],
       }),
     ];
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
   }
 }

@@ -4,23 +4,11 @@ import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
 import { type CommandHandler } from '../boundary';
 import { type Services } from '../services';
-import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './codeLens';
 import { type RunTarget } from './memory';
-import { WorkflowRunner } from './runner';
 
-/**
- * The run commands. The runner, its diagnostics and the CodeLens provider live as long as the extension
- * (registered in context.subscriptions). Each command resolves with the started Execution.
- */
+/** The run commands; each resolves with the started Execution. */
 export function runCommands(services: Services): Record<string, CommandHandler> {
-  const runner = new WorkflowRunner(services);
-  const lenses = new RunCodeLensProvider(runner.memory, () => services.connections.active()?.name);
-  services.context.subscriptions.push(
-    runner,
-    lenses,
-    vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses),
-    services.connections.onDidChange(() => lenses.refresh()),
-  );
+  const runner = services.runs;
   return {
     // Editor and explorer menus pass the file's Uri (the explorer adds the selection); the palette nothing.
     'cdfWorkflows.runWorkflow': (file?: unknown) => runner.runFile(file instanceof vscode.Uri ? file : undefined),

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
 import { parseRunInput, type RunInput } from '../../core/run';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 
 export const DIAGNOSTIC_SOURCE = 'CDF Workflows';
@@ -44,13 +45,12 @@ export function chooseInputFile(ui: UserInput): Promise<vscode.Uri> {
   });
 }
 
-export class RunInputChecker implements vscode.Disposable {
-  readonly diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
-  private readonly subscriptions: vscode.Disposable[] = [];
+export class RunInputChecker extends DisposableBase {
+  readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE));
 
   constructor() {
-    this.subscriptions.push(
-      this.diagnostics,
+    super();
+    this.register(
       vscode.workspace.onDidChangeTextDocument(e => {
         if (e.contentChanges.length > 0 && this.diagnostics.has(e.document.uri)) this.diagnostics.delete(e.document.uri);
       }),
@@ -77,10 +77,6 @@ export class RunInputChecker implements vscode.Disposable {
     }
     this.diagnostics.delete(uri);
     return { ...parsed, uri, name };
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }
 

@@ -2,6 +2,7 @@
 // workflow version and the metadata text. It orders the pickers, prefills the metadata box and drives
 // the CodeLens. Nothing secret is stored here.
 import * as vscode from 'vscode';
+import { DisposableBase } from '../lifecycle';
 
 /** A workflow version on a connection: what a run goes to. */
 export interface RunTarget {
@@ -29,15 +30,15 @@ function isRemembered(v: unknown): v is RememberedRun {
   return ['connection', 'workflowExternalId', 'version', 'metadata'].every(k => typeof r[k] === 'string') && typeof r.time === 'number';
 }
 
-export class RunMemory implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+export class RunMemory extends DisposableBase {
+  private readonly emitter = this.register(new vscode.EventEmitter<vscode.Uri>());
   /** Fires with the file whose memory changed. */
   readonly onDidChange = this.emitter.event;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly state: vscode.Memento) {
+    super();
     // A renamed or moved input file keeps its memory.
-    this.subscriptions.push(
+    this.register(
       vscode.workspace.onDidRenameFiles(e => {
         for (const { oldUri, newUri } of e.files) void this.move(oldUri, newUri);
       }),
@@ -82,10 +83,5 @@ export class RunMemory implements vscode.Disposable {
     if (typeof raw !== 'object' || raw === null) return out;
     for (const [key, value] of Object.entries(raw)) if (isRemembered(value)) out[key] = value;
     return out;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
   }
 }

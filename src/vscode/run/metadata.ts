@@ -1,25 +1,16 @@
 // The optional run metadata the user types as `key=value, key2=value2`. CDF allows 10 entries, and the
-// client adds its run id (the no-duplicate check) as one of them, so the user gets 9.
-import { RUN_ID_METADATA_KEY } from '../../core/api/runReconcile';
+// client adds its run id (the no-duplicate check) as one of them, so the user gets 9. The limits and how
+// they are counted come from core, the same ones the client checks before it sends.
 import { InputError } from '../../core/errors';
-import { parseRunMetadata, RUN_METADATA_LIMITS } from '../../core/run';
+import { checkUserRunMetadataEntries, parseRunMetadata, RUN_METADATA_LIMITS, RUN_METADATA_USER_ENTRIES, validateUserRunMetadata } from '../../core/run';
 import { type StepInfo, type UserInput } from '../ui';
-
-export const USER_METADATA_MAX_ENTRIES = RUN_METADATA_LIMITS.maxEntries - 1;
 
 /** Parses and checks the typed metadata; throws InputError that names the problem and the fix. */
 export function parseUserMetadata(text: string): Record<string, string> {
-  const entries = countEntries(text);
-  if (entries > USER_METADATA_MAX_ENTRIES) {
-    throw new InputError(
-      `Run metadata has ${entries} entries; at most ${USER_METADATA_MAX_ENTRIES} are allowed: CDF allows ${RUN_METADATA_LIMITS.maxEntries} ` +
-        `and the extension adds its run id (${RUN_ID_METADATA_KEY}) as one of them. Remove ${entries - USER_METADATA_MAX_ENTRIES}.`,
-    );
-  }
+  // Too many entries is said first, before a problem inside one of them.
+  checkUserRunMetadataEntries(countEntries(text));
   const meta = parseRunMetadata(text);
-  if (Object.hasOwn(meta, RUN_ID_METADATA_KEY)) {
-    throw new InputError(`Run metadata key "${RUN_ID_METADATA_KEY}" is reserved: the extension sets it to find the run again. Use another key.`);
-  }
+  validateUserRunMetadata(meta);
   return meta;
 }
 
@@ -27,7 +18,7 @@ export function parseUserMetadata(text: string): Record<string, string> {
 export async function promptMetadata(ui: UserInput, step: StepInfo, previous: string): Promise<{ text: string; metadata: Record<string, string> }> {
   const text = await ui.input({
     ...step,
-    prompt: `Run metadata (optional): key=value pairs separated by commas, at most ${USER_METADATA_MAX_ENTRIES} (the extension adds its run id as the ${RUN_METADATA_LIMITS.maxEntries}th). Press Enter to run.`,
+    prompt: `Run metadata (optional): key=value pairs separated by commas, at most ${RUN_METADATA_USER_ENTRIES} (the extension adds its run id as the ${RUN_METADATA_LIMITS.maxEntries}th). Press Enter to run.`,
     placeholder: 'key=value, key2=value2 (optional)',
     value: previous,
     validate: v => {

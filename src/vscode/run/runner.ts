@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { type CdfClient } from '../../core/client';
 import { type Execution } from '../../core/schemas/executions';
 import { type ExecutionRef } from '../executions/tracker';
+import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
 import { type PromptStep, runPrompts } from '../wizard';
 import { activeJsonDocument, chooseInputFile, type CheckedInput, displayName, RunInputChecker } from './inputFile';
@@ -28,12 +29,13 @@ interface RunDraft {
 
 type ReadyDraft = RunDraft & { input: CheckedInput; workflowExternalId: string; version: string };
 
-export class WorkflowRunner implements vscode.Disposable {
+export class WorkflowRunner extends DisposableBase {
   readonly memory: RunMemory;
-  readonly checker = new RunInputChecker();
+  readonly checker = this.register(new RunInputChecker());
 
-  constructor(private readonly services: Services) {
-    this.memory = new RunMemory(services.context.workspaceState);
+  constructor(private readonly services: Pick<Services, 'context' | 'log' | 'ui' | 'connections' | 'tracker' | 'tree'>) {
+    super();
+    this.memory = this.register(new RunMemory(services.context.workspaceState));
   }
 
   private get ui() {
@@ -167,8 +169,10 @@ export class WorkflowRunner implements vscode.Disposable {
         const sub = token.onCancellationRequested(() => abort.abort());
         try {
           progress.report({ message: `${d.input.name} on ${d.connection}` });
-          const { client } = await this.services.connections.client(d.connection);
-          return await client.executions.run(d.workflowExternalId, d.version, { input: d.input.input, metadata: d.metadata, signal: abort.signal });
+          // The session, the run and any look-up after an ambiguous answer finish on one client.
+          return await this.services.connections.use(d.connection, ({ client }) =>
+            client.executions.run(d.workflowExternalId, d.version, { input: d.input.input, metadata: d.metadata, signal: abort.signal }),
+          );
         } finally {
           sub.dispose();
         }
@@ -189,11 +193,6 @@ export class WorkflowRunner implements vscode.Disposable {
       this.services.log.warn(`Showing execution ${execution.id} in the tree: ${e instanceof Error ? e.message : String(e)}`);
     }
     return execution;
-  }
-
-  dispose(): void {
-    this.memory.dispose();
-    this.checker.dispose();
   }
 }
 

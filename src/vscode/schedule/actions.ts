@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { CdfApiError, InputError } from '../../core/errors';
 import { sleep } from '../../core/http/abort';
+import { type CdfClient } from '../../core/client';
 import { type Execution } from '../../core/schemas/executions';
 import { type FunctionSchedule } from '../../core/schemas/functionSchedules';
 import { type FunctionCall } from '../../core/schemas/functions';
@@ -43,8 +44,12 @@ const CALL_WAIT_MS = 11 * 60_000;
  * Calls the trigger function with the schedule's data now (a nonce from the connection's identity), waits
  * for the call, and follows the execution it started. Resolves with that execution's id.
  */
-export async function runScheduleNow(services: Services, target: ScheduleTarget): Promise<string> {
-  const { client } = await services.connections.client(target.connection);
+export function runScheduleNow(services: Services, target: ScheduleTarget): Promise<string> {
+  // The call and the wait for it (minutes) finish on one client whatever happens to the settings meanwhile.
+  return services.connections.use(target.connection, ({ client }) => callScheduleNow(services, client, target));
+}
+
+async function callScheduleNow(services: Services, client: CdfClient, target: ScheduleTarget): Promise<string> {
   const { schedule, data } = target;
   if (typeof schedule.functionId !== 'number') throw new InputError(`Schedule "${schedule.name}" names no function id; it cannot be run from here.`);
   const functionId = schedule.functionId;
@@ -89,11 +94,12 @@ export async function runScheduleNow(services: Services, target: ScheduleTarget)
 
 /** Runs the trigger's workflow version with the trigger's input and metadata, now. */
 export async function runTriggerNow(services: Services, target: TriggerTarget): Promise<string> {
-  const { client } = await services.connections.client(target.connection);
   const t = target.trigger;
   const input = isObject(t.input) && Object.keys(t.input).length > 0 ? t.input : undefined;
   const metadata = t.metadata && Object.keys(t.metadata).length > 0 ? t.metadata : undefined;
-  const execution = await client.executions.run(t.workflowExternalId, t.workflowVersion, { ...(input ? { input } : {}), ...(metadata ? { metadata } : {}) });
+  const execution = await services.connections.use(target.connection, ({ client }) =>
+    client.executions.run(t.workflowExternalId, t.workflowVersion, { ...(input ? { input } : {}), ...(metadata ? { metadata } : {}) }),
+  );
   await showStarted(services, target.connection, execution, `Ran trigger "${t.externalId}" now`);
   return execution.id;
 }

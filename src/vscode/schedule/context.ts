@@ -9,8 +9,7 @@ import { type TriggerFunctionEnvironment } from '../../core/schedule';
 import { type Trigger } from '../../core/schemas/triggers';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
 import { type ConnectionSettings } from '../config';
-import { describeConnection, SANDBOX_CLIENT } from '../connections/model';
-import { type ConnectionSecrets } from '../connections/secrets';
+import { describeConnection } from '../connections/model';
 import { type ScheduleCredentialStore } from './credentialStore';
 
 export type ScheduleMethod = 'function' | 'native';
@@ -90,15 +89,13 @@ export function connectionClientId(connection: ConnectionSettings): string | und
 /** Turns the chosen pair into credentials, reading the secret from SecretStorage (or this run's entry). */
 export async function resolveCredentials(
   context: ScheduleWizardContext,
-  stores: { connectionSecrets: ConnectionSecrets; pairs: ScheduleCredentialStore },
+  stores: { connectionSecret: (connection: string) => Promise<string | undefined>; pairs: ScheduleCredentialStore },
 ): Promise<TriggerCredentials> {
   const choice = context.credentialChoice;
   if (!choice) throw new InputError('Choose the client credentials the schedule runs as.');
   switch (choice.kind) {
     case 'connection': {
-      let secret = await stores.connectionSecrets.get(context.connection.name, 'clientSecret');
-      // The local sandbox's default client is public and never stored (connections/model.ts).
-      if (!secret && context.connection.sandbox && choice.clientId === SANDBOX_CLIENT.clientId) secret = SANDBOX_CLIENT.clientSecret;
+      const secret = await stores.connectionSecret(context.connection.name);
       if (!secret) {
         throw new InputError(`The client secret of connection "${context.connection.name}" is not stored. Edit the connection to enter it, or choose other credentials.`);
       }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
 import { validateTimeZone } from '../../core/schedule/cron';
-import { checkExternalId, checkScheduleName, checkTriggerCredentials, defaultScheduleName, defaultTriggerExternalId, deployedClientId } from '../../core/schedule/deploy';
+import { checkExternalId, checkScheduleName, checkTriggerCredentials, defaultScheduleName, defaultTriggerExternalId, deployedClientId, ownershipOf } from '../../core/schedule/deploy';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
 import { GoBackError, type PickItem, type StepInfo, type UserInput } from '../ui';
 import { type PromptStep } from '../wizard';
@@ -264,7 +264,8 @@ function credentialsStep(deps: PromptDeps): Step {
 
 async function deployedClientIdOf(c: ScheduleWizardContext): Promise<string | undefined> {
   const [fn] = await c.client.functions.retrieveMany([{ externalId: c.functionExternalId }]);
-  return deployedClientId(fn?.metadata);
+  // Only a function the wizard made says which pair it runs as.
+  return fn && ownershipOf(fn) !== 'foreign' ? deployedClientId(fn.metadata) : undefined;
 }
 
 const newClientIdStep: Step = {

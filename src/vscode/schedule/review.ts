@@ -3,11 +3,14 @@
 import { CancelledError, InputError } from '../../core/errors';
 import {
   type DeployDeps,
+  describeReplaceReason,
   FunctionRouteDeployment,
   type FunctionRoutePlan,
   findTrigger,
   NativeRouteDeployment,
+  type PlannedDeletion,
   planFunctionRoute,
+  plannedDeletions,
   type TriggerCredentials,
 } from '../../core/schedule/deploy';
 import { type Trigger } from '../../core/schemas/triggers';
@@ -24,6 +27,8 @@ export interface ReviewDeps {
   deployDeps(context: ScheduleWizardContext): DeployDeps;
   credentials(context: ScheduleWizardContext): Promise<TriggerCredentials>;
   readonly extensionVersion: string;
+  /** The per-installation key of the trigger function's configuration hash (SecretStorage). */
+  configHashKey(): Promise<string>;
   readonly readyTimeoutMs: number;
   readonly localZone: string;
 }
@@ -79,7 +84,7 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
     const deployment = new FunctionRouteDeployment(
       projectDeps,
       {
-        function: { externalId: c.functionExternalId, environment: c.environment, credentials, extensionVersion: deps.extensionVersion },
+        function: { externalId: c.functionExternalId, environment: c.environment, credentials, extensionVersion: deps.extensionVersion, configHashKey: await deps.configHashKey() },
         schedule: {
           name: c.scheduleName ?? (c.edit?.kind === 'function' ? c.edit.name : ''),
           cronExpression: c.cronExpression,
@@ -107,7 +112,6 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
 
 function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployment, info: (label: string, detail?: string) => void): void {
   const p = deployment.prepared;
-  if (plan.leftovers > 0) info(`$(trash) Remove ${plan.leftovers} leftover${plan.leftovers === 1 ? '' : 's'} of an earlier deploy`);
   const build = `upload ${p.fileExternalId} (${p.package.zip.byteLength} bytes, handler.py) to Files, then build it with the client credentials as function secrets`;
   switch (plan.action) {
     case 'reuse':
@@ -117,8 +121,7 @@ function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployme
       info(`$(symbol-function) Create trigger function "${p.functionExternalId}"`, build);
       break;
     case 'replace': {
-      const why = plan.reason === 'failed' ? 'its build failed' : plan.reason === 'handler' ? 'the handler changed' : 'the client credentials or settings changed';
-      info(`$(sync) Replace trigger function "${p.functionExternalId}" (${why})`, build);
+      info(`$(sync) Replace trigger function "${p.functionExternalId}" (${describeReplaceReason(plan.reason ?? 'configuration')})`, build);
       if (plan.moving.length > 0) {
         info(
           `$(arrow-right) Move ${plan.moving.length} schedule${plan.moving.length === 1 ? '' : 's'} to the new function`,
@@ -130,6 +133,22 @@ function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployme
   }
   if (plan.restoring.length > 0) {
     info(`$(history) Restore ${plan.restoring.length} schedule${plan.restoring.length === 1 ? '' : 's'} of an interrupted deploy`, plan.restoring.map((s) => s.name).join(', '));
+  }
+  // Every deletion on its own line, by name: nothing goes that the review does not show.
+  for (const d of plannedDeletions(plan)) info(`$(trash) ${deletionLabel(d)}`, d.why);
+}
+
+function deletionLabel(d: PlannedDeletion): string {
+  const id = d.id !== undefined ? ` (id ${d.id})` : '';
+  switch (d.kind) {
+    case 'schedule':
+      return `Delete schedule "${d.name}"${id}`;
+    case 'function':
+      return `Delete trigger function "${d.name}"${id}`;
+    case 'file':
+      return `Delete the ${d.name} (file id ${d.id ?? '?'})`;
+    case 'leftover':
+      return `Delete the ${d.name}${id} left by an earlier deploy`;
   }
 }
 

@@ -7,11 +7,12 @@ import { type Logger } from '../../core/log';
 import { formatFireTimes, nextFireTimes } from '../../core/schedule/cron';
 import { type DeployDeps, FunctionRouteDeployment, journalKey, NativeRouteDeployment, ProjectJournal } from '../../core/schedule/deploy';
 import { config } from '../config';
-import { ConnectionSecrets } from '../connections/secrets';
+import { type ClientLease } from '../connections/manager';
 import { type Services } from '../services';
 import { type ExecuteStep, runExecutes, runPrompts, type WizardOptions } from '../wizard';
 import { type ScheduleWizardContext, type ScheduleWizardStart, resolveCredentials, triggerEnvironment } from './context';
 import { localTimeZone } from './cronPreview';
+import { configHashKey } from './configHashKey';
 import { ScheduleCredentialStore } from './credentialStore';
 import { readScheduleInput } from './input';
 import { GlobalStateJournalStore } from './journalStore';
@@ -27,12 +28,17 @@ export interface ScheduleWizardOutcome {
   readonly message: string;
 }
 
-/** Runs the wizard; resolves with what was deployed, or rejects (CancelledError when the user stops). */
-export async function runScheduleWizard(services: Services, start: ScheduleWizardStart = {}): Promise<ScheduleWizardOutcome> {
+/**
+ * Runs the wizard; resolves with what was deployed, or rejects (CancelledError when the user stops). The
+ * prompts and the deploy hold one client: a settings change meanwhile does not cut a deploy short.
+ */
+export function runScheduleWizard(services: Services, start: ScheduleWizardStart = {}): Promise<ScheduleWizardOutcome> {
+  return services.connections.use(start.connection, lease => scheduleWith(services, lease, start));
+}
+
+async function scheduleWith(services: Services, { connection, client }: ClientLease, start: ScheduleWizardStart): Promise<ScheduleWizardOutcome> {
   const log = services.log;
-  const { connection, client } = await services.connections.client(start.connection);
   const pairs = new ScheduleCredentialStore(services.context.globalState, services.context.secrets);
-  const connectionSecrets = new ConnectionSecrets(services.context.secrets);
   const journals = new GlobalStateJournalStore(services.context.globalState);
   const localZone = localTimeZone();
 
@@ -69,8 +75,9 @@ export async function runScheduleWizard(services: Services, start: ScheduleWizar
       ...schedulePrompts({ pairs, localZone }),
       reviewStep({
         deployDeps,
-        credentials: (c) => resolveCredentials(c, { connectionSecrets, pairs }),
+        credentials: (c) => resolveCredentials(c, { connectionSecret: (name) => services.connections.clientSecret(name), pairs }),
         extensionVersion: services.version,
+        configHashKey: () => configHashKey(services.context.secrets),
         readyTimeoutMs: config.functionDeployTimeoutMs(),
         localZone,
       }),

@@ -4,9 +4,9 @@ import { type CommandHandler } from '../boundary';
 import { type Services } from '../services';
 import { EXECUTION_FILTERS, type ExecutionFilterId } from './executionFilter';
 import { ErrorNode, LoadingNode, LoadMoreNode } from './node';
-import { type WorkflowsTree } from './workflowsTree';
 
-export function treeCommands(s: Services, tree: WorkflowsTree): Record<string, CommandHandler> {
+export function treeCommands(s: Services): Record<string, CommandHandler> {
+  const tree = s.tree;
   return {
     'cdfWorkflows.refresh': (node?: unknown) => {
       if (node instanceof LoadingNode) node.refresh();

@@ -1,5 +1,5 @@
-// What every node of the workflows tree may use: the services, the way to announce changes, the status
-// filter, and the session caches.
+// What every node of the workflows tree may use: the services it reads from, the way to announce changes,
+// the status filter, and the session caches.
 import { type Services } from '../services';
 import { type ExecutionFilterState } from './executionFilter';
 import { type TreeChanges } from './node';
@@ -26,8 +26,11 @@ export class ScheduleDataCache {
   }
 }
 
+/** The services the tree and its nodes use (the tree is built before the rest of Services). */
+export type TreeServices = Pick<Services, 'context' | 'log' | 'connections' | 'tracker'>;
+
 export interface TreeContext {
-  readonly services: Services;
+  readonly services: TreeServices;
   readonly changes: TreeChanges;
   readonly filter: ExecutionFilterState;
   readonly scheduleData: ScheduleDataCache;

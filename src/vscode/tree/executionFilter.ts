@@ -1,6 +1,6 @@
 // The status filter of the executions under every version node, remembered per workspace.
 import * as vscode from 'vscode';
-import { type ExecutionStatus } from '../../core/schemas/executions';
+import { type ExecutionStatus, RETRYABLE_EXECUTION_STATUSES } from '../../core/schemas/executions';
 
 export type ExecutionFilterId = 'all' | 'running' | 'completed' | 'failed' | 'timedOut' | 'terminated' | 'notCompleted';
 
@@ -25,7 +25,7 @@ export const EXECUTION_FILTERS: readonly ExecutionFilterOption[] = [
     id: 'notCompleted',
     label: 'Not completed',
     detail: 'Failed, timed out or terminated',
-    statuses: ['FAILED', 'TIMED_OUT', 'TERMINATED'],
+    statuses: RETRYABLE_EXECUTION_STATUSES,
     empty: 'No failed, timed-out or terminated executions',
   },
 ];

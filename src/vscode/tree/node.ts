@@ -28,6 +28,8 @@ export abstract class TreeNode {
 /** Changes the tree through the provider: nodes call it instead of holding the provider. */
 export interface TreeChanges {
   changed(node: TreeNode | undefined): void;
+  /** A load failed: the node shows an error item, and the log gets the whole error with its stack. */
+  loadFailed(node: TreeNode, error: unknown): void;
 }
 
 /** A node whose children come from requests; failures turn into an error node with "Retry Loading". */
@@ -53,7 +55,10 @@ export abstract class LoadingNode extends TreeNode {
         if (generation === this.generation) this.cache = children;
         return children;
       },
-      (e: unknown) => [new ErrorNode(this, e)],
+      (e: unknown) => {
+        this.changes.loadFailed(this, e);
+        return [new ErrorNode(this, e)];
+      },
     );
     this.loading = load;
     void load.finally(() => {
@@ -90,6 +95,12 @@ export abstract class PagedNode<T> extends LoadingNode {
   private items: T[] = [];
   private nextCursor: string | undefined;
   private loadedOnce = false;
+  /** The next page while it loads: a second "Load More..." joins it instead of loading it again. */
+  private loadingMore: Promise<void> | undefined;
+  /** Bumped when the pages are dropped, so a page that was loading is not appended to the new list. */
+  private pageGeneration = 0;
+  /** One "Load More..." item, so it can be redrawn as loading. */
+  private readonly moreNode = new LoadMoreNode(this);
 
   protected abstract loadPage(cursor: string | undefined): Promise<{ items: T[]; nextCursor?: string }>;
   protected abstract toNode(item: T): TreeNode;
@@ -107,7 +118,7 @@ export abstract class PagedNode<T> extends LoadingNode {
   protected render(): TreeNode[] {
     const nodes = this.items.map(i => this.toNode(i));
     if (nodes.length === 0) nodes.push(this.emptyNode());
-    if (this.nextCursor) nodes.push(new LoadMoreNode(this));
+    if (this.nextCursor) nodes.push(this.moreNode);
     return nodes;
   }
 
@@ -119,15 +130,44 @@ export abstract class PagedNode<T> extends LoadingNode {
     return this.nextCursor !== undefined;
   }
 
-  /** Fetches the next page (one request) and appends it; page one is not fetched again. */
-  async loadMore(): Promise<void> {
-    if (!this.nextCursor) return;
-    const page = await this.loadPage(this.nextCursor);
-    this.items = [...this.items, ...page.items];
+  /**
+   * Fetches the next page (one request) and appends it; page one is not fetched again. Clicking again while
+   * it loads waits for the same page: loading it twice would list its items twice under the same ids.
+   */
+  loadMore(): Promise<void> {
+    if (this.loadingMore) return this.loadingMore;
+    const loading = this.appendNextPage().catch((e: unknown) => {
+      this.changes.loadFailed(this, e);
+      throw e;
+    }).finally(() => {
+      this.loadingMore = undefined;
+      this.changes.changed(this.moreNode);
+    });
+    this.loadingMore = loading;
+    this.changes.changed(this.moreNode);
+    return loading;
+  }
+
+  get isLoadingMore(): boolean {
+    return this.loadingMore !== undefined;
+  }
+
+  private async appendNextPage(): Promise<void> {
+    const cursor = this.nextCursor;
+    if (!cursor) return;
+    const generation = this.pageGeneration;
+    const page = await this.loadPage(cursor);
+    // A refresh while the page loaded started over from page one: this page belongs to the old list.
+    if (generation !== this.pageGeneration || cursor !== this.nextCursor) return;
+    const known = new Set(this.items.map(i => this.keyOf(i)));
+    this.items = [...this.items, ...page.items.filter(i => !known.has(this.keyOf(i)))];
     this.nextCursor = page.nextCursor;
     this.forgetChildren();
     this.changes.changed(this);
   }
+
+  /** Identifies an item among the pages (an item moved to page one by putFirst is not listed again). */
+  protected abstract keyOf(item: T): string;
 
   /** True once the first page arrived (until the next invalidate). */
   get isLoaded(): boolean {
@@ -152,6 +192,7 @@ export abstract class PagedNode<T> extends LoadingNode {
     this.loadedOnce = false;
     this.items = [];
     this.nextCursor = undefined;
+    this.pageGeneration++;
     super.invalidate();
   }
 
@@ -168,11 +209,13 @@ export class LoadMoreNode extends TreeNode {
     return `${this.parent.id}/~more`;
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Load More...', vscode.TreeItemCollapsibleState.None);
+    const loading = this.parent.isLoadingMore;
+    const item = new vscode.TreeItem(loading ? 'Loading More...' : 'Load More...', vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('fold-down');
+    item.iconPath = new vscode.ThemeIcon(loading ? 'loading~spin' : 'fold-down');
     item.contextValue = 'loadMore';
-    item.command = { command: 'cdfWorkflows.loadMore', title: 'Load More', arguments: [this] };
+    // While the page loads a click does nothing (the command would join the same load anyway).
+    if (!loading) item.command = { command: 'cdfWorkflows.loadMore', title: 'Load More', arguments: [this] };
     return item;
   }
 }

@@ -1,12 +1,16 @@
 // The TreeDataProvider only delegates to the nodes (no instanceof ladder).
 import * as vscode from 'vscode';
+import { stackOf } from '../boundary';
 import type { TreeChanges, TreeNode } from './node';
 
 export class WorkflowsTreeProvider implements vscode.TreeDataProvider<TreeNode>, TreeChanges, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
-  constructor(private readonly roots: () => Promise<TreeNode[]>) {}
+  constructor(
+    private readonly roots: () => Promise<TreeNode[]>,
+    private readonly log: Pick<vscode.LogOutputChannel, 'error'>,
+  ) {}
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = node.getTreeItem();
@@ -24,6 +28,10 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   changed(node: TreeNode | undefined): void {
     this.emitter.fire(node);
+  }
+
+  loadFailed(node: TreeNode, error: unknown): void {
+    this.log.error(`Loading the children of ${node.id} failed: ${stackOf(error)}`);
   }
 
   dispose(): void {

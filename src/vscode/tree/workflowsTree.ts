@@ -1,43 +1,48 @@
-// The CDF Workflows view: connections at the root. Implements the TreeService other parts use, applies
-// live updates of followed executions to their one node, and keeps the status filter.
+// The CDF Workflows view: connections at the root. Refreshes and reveals for the rest of the extension,
+// applies live updates of followed executions to their one node, and keeps the status filter.
 import * as vscode from 'vscode';
 import { type ExecutionDetailed, type Execution } from '../../core/schemas/executions';
-import { type ExecutionRef, type ExecutionUpdate } from '../executions/tracker';
-import { type Services, type TreeService } from '../services';
-import { ScheduleDataCache, type TreeContext } from './context';
+import { type ExecutionRef } from '../executions/tracker';
+import { DisposableBase } from '../lifecycle';
+import { ScheduleDataCache, type TreeContext, type TreeServices } from './context';
 import { ExecutionFilterState } from './executionFilter';
 import { type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
 import { ConnectionNode } from './nodes/connectionNode';
-import { type ExecutionNode } from './nodes/executionNode';
+import { ExecutionNode } from './nodes/executionNode';
 import { VersionNode } from './nodes/versionNode';
 import { WorkflowNode } from './nodes/workflowNode';
 
-export class WorkflowsTree implements TreeService, vscode.Disposable {
+export class WorkflowsTree extends DisposableBase {
   readonly provider: WorkflowsTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
   readonly filter: ExecutionFilterState;
   private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly services: Services) {
-    this.provider = new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()));
-    this.filter = new ExecutionFilterState(services.context.workspaceState);
+  constructor(private readonly services: TreeServices) {
+    super();
+    this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), services.log));
+    this.filter = this.register(new ExecutionFilterState(services.context.workspaceState));
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
-    this.view = vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true });
+    this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true }));
     this.view.description = this.filter.description;
     services.tracker.setViewVisible(this.view.visible);
-    this.subscriptions.push(
-      this.provider,
-      this.view,
-      this.filter,
+    this.registerAll(
       this.view.onDidChangeVisibility(e => {
         services.tracker.setViewVisible(e.visible);
         if (e.visible) this.followVisibleRunning();
       }),
+      // What is off screen is not followed: a collapsed version's executions, a collapsed execution's tasks.
+      this.view.onDidCollapseElement(e => this.collapsed(e.element)),
+      this.view.onDidExpandElement(e => this.expanded(e.element)),
       services.connections.onDidChange(() => this.refresh()),
       services.tracker.onDidUpdate(u => this.apply(u)),
+      services.tracker.onDidUpdateSummary(u => this.apply(u)),
+      services.tracker.onDidChangeFollowing(ref => {
+        const node = this.loadedExecution(ref.connection, ref.executionId);
+        if (node) this.provider.changed(node);
+      }),
       this.filter.onDidChange(() => {
         this.view.description = this.filter.description;
         for (const v of this.loadedVersions()) v.refresh();
@@ -111,7 +116,7 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
   }
 
   /** A newer state of an execution: only its node (and its tasks) re-render. */
-  private apply(update: ExecutionUpdate): void {
+  private apply(update: { readonly connection: string; readonly execution: Execution | ExecutionDetailed }): void {
     const e = update.execution;
     const root = this.roots?.find(r => r.connection.name === update.connection);
     if (!root || e.version == null) return;
@@ -119,11 +124,31 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
     workflow?.loadedVersion(e.version)?.update(e);
   }
 
-  /** The view shows again: follow the running executions it shows. */
+  /** The node of a loaded execution, wherever it is. */
+  private loadedExecution(connection: string, executionId: string): ExecutionNode | undefined {
+    for (const v of this.loadedVersions()) {
+      if (v.connection !== connection) continue;
+      const node = v.executionNode(executionId);
+      if (node) return node;
+    }
+    return undefined;
+  }
+
+  private collapsed(node: TreeNode): void {
+    if (node instanceof VersionNode) this.services.tracker.hideVersion(node.connection, node.versionRef);
+    else if (node instanceof ExecutionNode) node.collapsed();
+  }
+
+  private expanded(node: TreeNode): void {
+    if (node instanceof VersionNode) this.services.tracker.showRunning(node.connection, node.versionRef, node.runningExecutions);
+  }
+
+  /** The view shows again: follow the running executions it shows, and the tasks of expanded ones. */
   private followVisibleRunning(): void {
     for (const v of this.loadedVersions()) {
-      const running = v.runningExecutions;
-      if (running.length) this.services.tracker.showRunning(v.connection, running.map(e => e.id));
+      this.services.tracker.showRunning(v.connection, v.versionRef, v.runningExecutions);
+      // Tasks read before the view was hidden are stale: expanded nodes read them again.
+      for (const e of v.runningExecutions) v.executionNode(e.id)?.tasksStale();
     }
   }
 
@@ -139,9 +164,5 @@ export class WorkflowsTree implements TreeService, vscode.Disposable {
         for (const v of w.loaded ?? []) if (v instanceof VersionNode && v.isLoaded) yield v;
       }
     }
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }

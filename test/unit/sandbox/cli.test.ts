@@ -1,9 +1,35 @@
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from '../../../src/sandbox/main';
 
 const MAIN = path.resolve(__dirname, '../../../src/sandbox/main.js');
+
+function firstLine(p: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    p.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    p.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+  });
+}
+
+/** A process that exists and is not a zombie waiting to be reaped. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
 
 describe('sandbox command line', function () {
   this.timeout(20_000);
@@ -28,6 +54,59 @@ describe('sandbox command line', function () {
     assert.throws(() => parseArgs(['--colour']), /Unknown option --colour\. Run with --help/);
     assert.throws(() => parseArgs(['--seed', 'full']), /--seed must be demo or empty/);
     assert.throws(() => parseArgs(['--port']), /--port needs a value/);
+    assert.deepEqual(parseArgs(['--client-id', 'me', '--client-secret-stdin', '--exit-with-stdin']), {
+      port: 8787,
+      seed: 'demo',
+      quiet: false,
+      clientSecretStdin: true,
+      exitWithStdin: true,
+      clients: [{ clientId: 'me', clientSecret: 'sandbox-secret' }],
+    });
+    assert.throws(() => parseArgs(['--client-secret', 'x', '--client-secret-stdin']), /not both/);
+  });
+
+  it('reads its client secret from stdin (never from its command line) and stops when stdin closes', async () => {
+    const secret = `stdin-${Math.random().toString(36).slice(2)}`;
+    child = spawn(process.execPath, [MAIN, '--port', '0', '--seed', 'empty', '--client-id', 'piped', '--client-secret-stdin', '--exit-with-stdin', '--quiet'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdin!.write(`${secret}\n`);
+    const info = JSON.parse(await firstLine(child)) as { tokenUrl: string; clientId: string };
+    assert.equal(info.clientId, 'piped');
+    if (process.platform === 'linux') {
+      const argv = fs.readFileSync(`/proc/${child.pid}/cmdline`, 'utf8');
+      assert.ok(!argv.includes(secret), 'the secret is not on the command line');
+      assert.ok(!fs.readFileSync(`/proc/${child.pid}/environ`, 'utf8').includes(secret), 'nor in its environment');
+    }
+    const token = (body: Record<string, string>) =>
+      fetch(info.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'piped', ...body }) });
+    assert.equal((await token({ client_secret: secret })).status, 200);
+    assert.equal((await token({ client_secret: 'sandbox-secret' })).status, 401, 'the public default is not accepted');
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.stdin!.end();
+    assert.equal(await exited, 0);
+    assert.match(stderr, /stdin closed, stopping/);
+    assert.ok(!stderr.includes(secret));
+  });
+
+  it('stops by itself when the process that started it dies', async function () {
+    if (process.platform === 'win32') this.skip();
+    // A parent that starts the sandbox with a pipe on its stdin, prints the sandbox pid, then is killed.
+    const parentCode = `
+      const { spawn } = require('node:child_process');
+      const c = spawn(process.execPath, [${JSON.stringify(MAIN)}, '--port', '0', '--seed', 'empty', '--client-secret-stdin', '--exit-with-stdin', '--quiet'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      c.stdin.write('parent-secret\\n');
+      c.stdout.once('data', () => console.log(c.pid));
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', parentCode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = parent;
+    const pid = Number(await firstLine(parent));
+    assert.ok(alive(pid), 'the sandbox runs');
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!alive(pid), 'the sandbox stopped with its parent');
   });
 
   it('prints one JSON line once it accepts requests, logs requests to stderr, and exits cleanly on SIGTERM', async () => {

@@ -100,16 +100,17 @@ describe('sandbox fault injection and transport', function () {
   });
 
   it('takes fault rules over HTTP (string or regex path) and clears them', async () => {
+    const authorization = `Bearer ${h.sandbox.accessToken()}`;
     const add = await fetch(`${h.sandbox.baseUrl}/_sandbox/faults`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ method: 'GET', path: { regex: '/workflows$' }, count: 5, kind: 503 }),
     });
     assert.equal(add.status, 200);
     assert.equal((await h.call('GET', '/workflows')).status, 503);
-    assert.equal((await fetch(`${h.sandbox.baseUrl}/_sandbox/faults`, { method: 'DELETE' })).status, 200);
+    assert.equal((await fetch(`${h.sandbox.baseUrl}/_sandbox/faults`, { method: 'DELETE', headers: { authorization } })).status, 200);
     assert.equal((await h.call('GET', '/workflows')).status, 200);
-    const bad = await fetch(`${h.sandbox.baseUrl}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/x', count: 1, kind: 418 }) });
+    const bad = await fetch(`${h.sandbox.baseUrl}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ path: '/x', count: 1, kind: 418 }) });
     assert.equal(bad.status, 400);
     assert.throws(() => h.sandbox.faults.add({ path: '/x', count: 0, kind: 500 }), /count must be a positive integer/);
   });

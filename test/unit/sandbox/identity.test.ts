@@ -82,7 +82,7 @@ describe('sandbox identity: token endpoint, 401 and 403', () => {
     h.sandbox.expireTokens();
     assert.equal((await h.call('GET', '/workflows', undefined, { token: a })).status, 401);
     const b = await h.fetchToken();
-    const res = await fetch(`${h.sandbox.baseUrl}/_sandbox/tokens/expire`, { method: 'POST' });
+    const res = await fetch(`${h.sandbox.baseUrl}/_sandbox/tokens/expire`, { method: 'POST', headers: { authorization: `Bearer ${b}` } });
     assert.equal(res.status, 200);
     assert.equal((await h.call('GET', '/workflows', undefined, { token: b })).status, 401);
   });
@@ -155,7 +155,11 @@ describe('sandbox identity: token endpoint, 401 and 403', () => {
     const expired = await token(form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: old.device_code }));
     assert.equal(expired.body.error, 'expired_token');
     const fresh = await start();
-    const res = await fetch(`${h.sandbox.baseUrl}/_sandbox/device/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userCode: fresh.user_code }) });
+    const res = await fetch(`${h.sandbox.baseUrl}/_sandbox/device/approve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.fetchToken()}` },
+      body: JSON.stringify({ userCode: fresh.user_code }),
+    });
     assert.equal(res.status, 200);
     const ok = await token(form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: fresh.device_code }));
     assert.equal(ok.status, 200);

@@ -38,3 +38,17 @@ function formatMinutes(ms: number): string {
   if (minutes >= 1) return `${Math.round(minutes * 10) / 10} minute${minutes === 1 ? '' : 's'}`;
   return `${Math.round(ms / 1000)} s`;
 }
+
+/**
+ * The deploy would replace or delete something the schedule wizard did not make: a function under the
+ * trigger function's external id, or the function of a schedule being edited. Raised before any change.
+ */
+export class NotOwnedError extends CdfError {
+  readonly kind = 'not-owned';
+  constructor(
+    readonly resource: { readonly kind: 'function' | 'schedule'; readonly id: number; readonly name: string },
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,10 +2,14 @@
 // schedule, with client credentials kept as its function secrets. A deploy reuses the function when its
 // metadata shows the current handler and configuration, and otherwise replaces it, moving its schedules.
 //
+// It replaces or deletes only what it made (ownershipOf: our owner marker and a handler hash in the
+// metadata). A foreign function under the external id, or a schedule being edited that runs a foreign
+// function, stops the deploy before anything changes.
+//
 // Steps and what a failure in each leaves behind:
 //   Check the client credentials      nothing made yet
+//   Check the trigger function        read only; a function the wizard did not make stops here
 //   Remove leftovers of an earlier deploy   best effort, never fails
-//   Check the trigger function        read only
 //   Upload the function code          the file is deleted (or journaled when that fails)
 //   Remove the outdated trigger function    its schedules are in the journal before they are deleted;
 //                                     the new zip is deleted when this fails
@@ -20,6 +24,7 @@
 // function is replaced, never duplicated.
 import { OutcomeUnknownError } from '../../errors';
 import { sleep } from '../../http/abort';
+import { capText } from '../../redact';
 import { type NonceGrant } from '../../api/sessions';
 import { type CdfFunction } from '../../schemas/functions';
 import { type FunctionSchedule } from '../../schemas/functionSchedules';
@@ -36,18 +41,19 @@ import { removeOrRemember } from './cleanup';
 import { checkCredentialsStep, type DeployDeps, grantNonce, releaseSession, revokeScheduleSessions, sweepStep } from './common';
 import {
   checkTriggerCredentials,
+  configHashKeyId,
   deployedFunctionMetadata,
   outdatedReason,
+  ownershipOf,
+  TRIGGER_FUNCTION_OWNER,
   triggerFunctionConfigHash,
   triggerFunctionSecrets,
   type TriggerCredentials,
 } from './credentials';
-import { FunctionBuildError, FunctionNotReadyError } from './errors';
-import { type JournalSchedule } from './journal';
+import { FunctionBuildError, FunctionNotReadyError, NotOwnedError } from './errors';
+import { type JournalSchedule, type Leftover } from './journal';
 import { checkExternalId, checkScheduleName, codeFileExternalId } from './names';
 import { type DeployStep } from './steps';
-
-export const TRIGGER_FUNCTION_OWNER = 'CDF Data Workflows for VS Code';
 
 /** A project has at most 1000 function schedules (REFERENCE §4.5): one list request sees them all. */
 const SCHEDULES_PER_PROJECT = 1000;
@@ -59,6 +65,8 @@ export interface TriggerFunctionSpec {
   readonly credentials: TriggerCredentials;
   /** Written to the function's metadata. */
   readonly extensionVersion: string;
+  /** The HMAC key of the configuration hash: random, per installation, kept secret (SecretStorage). */
+  readonly configHashKey: string;
   /** The code to deploy; default buildTriggerFunction(). */
   readonly package?: TriggerFunctionPackage;
 }
@@ -95,6 +103,8 @@ export interface PreparedFunctionRoute {
   readonly envVars: Record<string, string>;
   readonly package: TriggerFunctionPackage;
   readonly configHash: string;
+  /** Names the HMAC key in the metadata, so a function made by another installation is told apart. */
+  readonly configKeyId: string;
   readonly metadata: Record<string, string>;
   readonly fileExternalId: string;
   readonly schedule: JournalSchedule;
@@ -106,7 +116,8 @@ export function prepareFunctionRoute(request: FunctionRouteRequest): PreparedFun
   const credentials = checkTriggerCredentials(request.function.credentials);
   const envVars = triggerFunctionEnvVars(request.function.environment);
   const pkg = request.function.package ?? buildTriggerFunction();
-  const configHash = triggerFunctionConfigHash(pkg.handlerHash, credentials, envVars);
+  const configHash = triggerFunctionConfigHash(request.function.configHashKey, pkg.handlerHash, credentials, envVars);
+  const configKeyId = configHashKeyId(request.function.configHashKey);
   const data = triggerScheduleData(request.schedule.data);
   const description = request.schedule.description ?? defaultScheduleDescription(data);
   return {
@@ -116,7 +127,8 @@ export function prepareFunctionRoute(request: FunctionRouteRequest): PreparedFun
     envVars,
     package: pkg,
     configHash,
-    metadata: deployedFunctionMetadata(request.function.extensionVersion, pkg.handlerHash, configHash, credentials.clientId),
+    configKeyId,
+    metadata: deployedFunctionMetadata(request.function.extensionVersion, pkg.handlerHash, configHash, configKeyId, credentials.clientId),
     fileExternalId: codeFileExternalId(functionExternalId, configHash),
     schedule: {
       name: checkScheduleName(request.schedule.name),
@@ -135,12 +147,15 @@ export function defaultScheduleDescription(data: TriggerScheduleData): string {
 
 export type FunctionAction = 'create' | 'reuse' | 'replace';
 
+/** Why a trigger function the wizard made is replaced (see outdatedReason; 'failed': its build failed). */
+export type ReplaceReason = 'failed' | 'legacy' | 'handler' | 'installation' | 'configuration';
+
 export interface FunctionRoutePlan {
   readonly action: FunctionAction;
-  /** The function found under the external id. */
+  /** The function found under the external id (one the wizard made: a foreign one stops the plan). */
   readonly existing?: CdfFunction;
   /** Why the existing function is replaced. */
-  readonly reason?: 'handler' | 'configuration' | 'failed';
+  readonly reason?: ReplaceReason;
   /** Schedules of the replaced function that move to the new one. */
   readonly moving: readonly FunctionSchedule[];
   /** Schedules the new one replaces: the same name on the trigger function, or the schedule being edited. */
@@ -149,26 +164,117 @@ export interface FunctionRoutePlan {
   readonly restoring: readonly JournalSchedule[];
   /** Leftovers of earlier deploys that are removed first. */
   readonly leftovers: number;
+  readonly removing: readonly Leftover[];
+  /** Functions proven to be the wizard's: only schedules of these may be deleted. */
+  readonly owned: readonly number[];
+}
+
+/** One thing a deploy deletes, for the review: what, its name and id, and why. */
+export interface PlannedDeletion {
+  readonly kind: 'function' | 'file' | 'schedule' | 'leftover';
+  readonly name: string;
+  readonly id?: number;
+  readonly why: string;
+}
+
+const REASON_TEXT: Record<ReplaceReason, string> = {
+  failed: 'its build failed',
+  legacy: 'an earlier version made it, with an unkeyed hash of the client secret in its metadata',
+  handler: 'the handler changed',
+  installation: 'another installation of the extension made it, so whether it has these credentials cannot be told',
+  configuration: 'the client credentials or settings changed',
+};
+
+export function describeReplaceReason(reason: ReplaceReason): string {
+  return REASON_TEXT[reason];
+}
+
+/** Everything the deploy deletes in CDF, by name, in the order it happens. */
+export function plannedDeletions(plan: FunctionRoutePlan): PlannedDeletion[] {
+  const out: PlannedDeletion[] = plan.removing.map((l) => ({
+    kind: 'leftover',
+    name: describeLeftoverItem(l),
+    ...(l.id !== undefined ? { id: l.id } : {}),
+    why: 'left over by an earlier deploy that could not remove it',
+  }));
+  const old = plan.existing;
+  if (plan.action === 'replace' && old) {
+    for (const s of plan.moving) out.push({ kind: 'schedule', name: s.name, id: s.id, why: 're-created on the new function with the same cron and data; its session is revoked' });
+  }
+  for (const s of plan.replacing) out.push({ kind: 'schedule', name: s.name, id: s.id, why: 'replaced by the new schedule; its session is revoked' });
+  if (plan.action === 'replace' && old) {
+    out.push({ kind: 'function', name: old.externalId ?? old.name, id: old.id, why: `replaced: ${REASON_TEXT[plan.reason ?? 'configuration']}` });
+    out.push({ kind: 'file', name: `code of "${old.externalId ?? old.name}"`, id: old.fileId, why: 'the zip the replaced function was built from' });
+  }
+  return out;
+}
+
+function describeLeftoverItem(l: Leftover): string {
+  switch (l.kind) {
+    case 'file':
+      return l.id !== undefined ? 'code file' : `code file ${l.externalId ?? ''}`.trim();
+    case 'function':
+      return 'failed trigger function';
+    case 'session':
+      return 'unused session';
+  }
+}
+
+function foreignFunction(fn: CdfFunction, project: string): NotOwnedError {
+  const owner = fn.owner ? `, owner "${fn.owner}"` : '';
+  return new NotOwnedError(
+    { kind: 'function', id: fn.id, name: fn.externalId ?? fn.name },
+    `Function "${fn.externalId ?? fn.name}" (id ${fn.id}, name "${fn.name}"${owner}) in project ${project} was not made by the schedule wizard, ` +
+      'so the wizard does not replace it and has changed nothing. Pick another external id for the trigger function ' +
+      '(the user setting cdfWorkflows.schedule.functionExternalId) and run the wizard again.',
+  );
+}
+
+function foreignSchedule(s: FunctionSchedule, fn: CdfFunction | undefined): NotOwnedError {
+  const runs = fn ? `function "${fn.externalId ?? fn.name}" (id ${fn.id})` : `function ${s.functionId ?? '?'}, which no longer exists`;
+  return new NotOwnedError(
+    { kind: 'schedule', id: s.id, name: s.name },
+    `Schedule "${s.name}" (id ${s.id}) runs ${runs}, which the schedule wizard did not make, so the wizard does not replace it and has changed nothing. ` +
+      'Schedule the workflow as a new schedule instead, and delete the old one yourself if it should stop.',
+  );
 }
 
 /** What a deploy would do, read only (the wizard's review page). */
 export async function planFunctionRoute(deps: DeployDeps, prepared: PreparedFunctionRoute, signal?: AbortSignal): Promise<FunctionRoutePlan> {
   const { client, journal } = deps;
   const [existing] = await client.functions.retrieveMany([{ externalId: prepared.functionExternalId }], { signal });
+  if (existing && ownershipOf(existing) === 'foreign') throw foreignFunction(existing, client.project);
   const name = prepared.schedule.name;
   const restoring = journal.pending.filter((s) => s.name !== name);
   const replacesId = prepared.replaces?.scheduleId;
   const edited = replacesId === undefined ? undefined : await findSchedule(deps, replacesId, signal);
-  const leftovers = journal.leftovers.length;
+  const owned = existing ? [existing.id] : [];
+  if (edited && edited.functionId !== existing?.id) {
+    // The schedule being edited runs another function (an earlier external id): it must be ours too.
+    const runs = typeof edited.functionId === 'number' ? await findFunction(deps, edited.functionId, signal) : undefined;
+    if (!runs || ownershipOf(runs) === 'foreign') throw foreignSchedule(edited, runs);
+    owned.push(runs.id);
+  }
+  const leftovers = { leftovers: journal.leftovers.length, removing: [...journal.leftovers] };
   if (!existing) {
-    return { action: 'create', moving: [], replacing: edited ? [edited] : [], restoring, leftovers };
+    return { action: 'create', moving: [], replacing: edited ? [edited] : [], restoring, ...leftovers, owned };
   }
   const onFunction = await client.functionSchedules.list({ filter: { functionId: existing.id }, limit: SCHEDULES_PER_PROJECT, signal });
   const superseded = (s: FunctionSchedule): boolean => s.name === name || s.id === replacesId;
   const replacing = [...onFunction.filter(superseded), ...(edited && edited.functionId !== existing.id ? [edited] : [])];
-  const reason = existing.status === 'Failed' ? 'failed' : outdatedReason(existing.metadata, prepared.package.handlerHash, prepared.configHash);
-  if (reason === undefined) return { action: 'reuse', existing, moving: [], replacing, restoring, leftovers };
-  return { action: 'replace', existing, reason, moving: onFunction.filter((s) => !superseded(s)), replacing, restoring, leftovers };
+  const reason: ReplaceReason | undefined =
+    existing.status === 'Failed' ? 'failed' : outdatedReason(existing, prepared.package.handlerHash, prepared.configHash, prepared.configKeyId);
+  if (reason === undefined) return { action: 'reuse', existing, moving: [], replacing, restoring, ...leftovers, owned };
+  return { action: 'replace', existing, reason, moving: onFunction.filter((s) => !superseded(s)), replacing, restoring, ...leftovers, owned };
+}
+
+async function findFunction(deps: DeployDeps, id: number, signal?: AbortSignal): Promise<CdfFunction | undefined> {
+  try {
+    return await deps.client.functions.retrieve(id, { signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 async function findSchedule(deps: DeployDeps, id: number, signal?: AbortSignal): Promise<FunctionSchedule | undefined> {
@@ -224,8 +330,9 @@ export class FunctionRouteDeployment {
     const needsBuild = () => this.plan?.action !== 'reuse';
     return [
       checkCredentialsStep(this.deps, { ...p.environment }, p.credentials),
-      sweepStep(this.deps),
+      // Read only, and before anything is removed: a function the wizard did not make stops the deploy here.
       { title: 'Check the trigger function', execute: (_progress, signal) => this.inspect(signal) },
+      sweepStep(this.deps),
       // Upload first: a failing upload leaves an outdated function in place, schedules and all.
       { title: 'Upload the function code', shouldExecute: needsBuild, execute: (progress, signal) => this.upload(progress, signal) },
       { title: 'Remove the outdated trigger function', shouldExecute: () => this.plan?.action === 'replace', execute: (progress, signal) => this.retire(progress, signal) },
@@ -249,7 +356,7 @@ export class FunctionRouteDeployment {
     const { action, existing, reason } = this.plan;
     if (action === 'reuse') this.fn = existing;
     this.deps.logger.info(
-      `Schedule deploy: trigger function "${this.prepared.functionExternalId}": ${action}${reason ? ` (${reason === 'failed' ? 'its build failed' : `its ${reason} changed`})` : ''}.`,
+      `Schedule deploy: trigger function "${this.prepared.functionExternalId}": ${action}${reason ? ` (${REASON_TEXT[reason]})` : ''}.`,
     );
   }
 
@@ -267,6 +374,7 @@ export class FunctionRouteDeployment {
     const { client, journal, logger } = this.deps;
     const old = this.plan?.existing;
     if (!old) return;
+    if (ownershipOf(old) === 'foreign') throw foreignFunction(old, client.project);
     // A fresh list: a schedule made since the review must move too.
     const schedules = await client.functionSchedules.list({ filter: { functionId: old.id }, limit: SCHEDULES_PER_PROJECT, signal });
     const name = this.prepared.schedule.name;
@@ -374,9 +482,13 @@ export class FunctionRouteDeployment {
         const removedFn = await removeOrRemember(client, journal, { kind: 'function', id: current.id }, logger);
         const removedFile = await removeOrRemember(client, journal, { kind: 'file', id: current.fileId }, logger);
         this.fn = undefined;
-        const message = current.error?.message ?? 'CDF gave no reason.';
-        if (current.error?.trace) logger.error(`Schedule deploy: build log of "${this.prepared.functionExternalId}":\n${current.error.trace}`);
-        throw new FunctionBuildError(this.prepared.functionExternalId, message, current.error?.trace ?? undefined, removedFn && removedFile);
+        // CDF's text, masked like every server text; the message gets the start, the log all of it.
+        const fullMessage = client.redactor.redact(current.error?.message ?? 'CDF gave no reason.');
+        const trace = current.error?.trace ? client.redactor.redact(current.error.trace) : undefined;
+        const message = capText(fullMessage);
+        if (message.cut) logger.error(`Schedule deploy: build error of "${this.prepared.functionExternalId}": ${fullMessage}`);
+        if (trace) logger.error(`Schedule deploy: build log of "${this.prepared.functionExternalId}":\n${trace}`);
+        throw new FunctionBuildError(this.prepared.functionExternalId, message.text, trace, removedFn && removedFile);
       }
       const waited = Date.now() - started;
       if (waited + interval > timeoutMs) throw new FunctionNotReadyError(this.prepared.functionExternalId, current.status, timeoutMs);
@@ -421,7 +533,11 @@ export class FunctionRouteDeployment {
       const editedId = this.prepared.replaces?.scheduleId;
       if (editedId !== undefined && !replaced.some((s) => s.id === editedId)) {
         const edited = await findSchedule(this.deps, editedId, signal);
-        if (edited) replaced.push(edited);
+        if (edited) {
+          // Only a schedule of a function proven ours when the deploy checked it (or the one just made).
+          if (edited.functionId !== fn.id && !this.plan?.owned.includes(edited.functionId ?? -1)) throw foreignSchedule(edited, undefined);
+          replaced.push(edited);
+        }
       }
       if (replaced.length > 0) {
         // The successor is journaled before its predecessor goes: a failure below still ends with it made.

@@ -4,7 +4,7 @@
 import { CdfApiError, InputError } from '../../errors';
 import { type NonceGrant } from '../../api/sessions';
 import { validateRunMetadata } from '../../run/metadata';
-import { RUN_INPUT_MAX_BYTES } from '../../run/input';
+import { checkInputBytes, jsonInputBytes } from '../../run/limits';
 import { type Trigger } from '../../schemas/triggers';
 import { parseCron, validateTimeZone } from '../cron';
 import { checkCredentialsStep, type CredentialsCheckTarget, type DeployDeps, grantNonce, releaseSession, sweepStep } from './common';
@@ -44,12 +44,7 @@ export function prepareTrigger(spec: NativeTriggerSpec): PreparedTrigger {
   const externalId = checkExternalId(spec.externalId, 'trigger');
   if (typeof spec.workflowExternalId !== 'string' || spec.workflowExternalId.trim() === '') throw new InputError('The trigger needs the workflow external id.');
   if (typeof spec.version !== 'string' || spec.version.trim() === '') throw new InputError('The trigger needs the workflow version.');
-  if (spec.input !== undefined) {
-    const bytes = Buffer.byteLength(JSON.stringify(spec.input), 'utf8');
-    if (bytes > RUN_INPUT_MAX_BYTES) {
-      throw new InputError(`The trigger's input is ${bytes.toLocaleString('en-US')} bytes; CDF allows at most ${RUN_INPUT_MAX_BYTES.toLocaleString('en-US')} bytes (100 KB).`);
-    }
-  }
+  if (spec.input !== undefined) checkInputBytes(jsonInputBytes(spec.input, "The trigger's input"), "The trigger's input");
   if (spec.metadata !== undefined) validateRunMetadata(spec.metadata);
   return {
     externalId,

@@ -1,10 +1,9 @@
 // Root nodes: one per connection; the active one is marked and expanded. Children: the workflows.
 import * as vscode from 'vscode';
 import { type ConnectionSettings } from '../../config';
-import { connectionSummary } from '../../connections/model';
+import { connectionSummary, isEmbeddedSandbox } from '../../connections/model';
 import { inlineCode } from '../../details/markdown';
-import { type Services } from '../../services';
-import { type TreeContext } from '../context';
+import { type TreeContext, type TreeServices } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, type TreeNode } from '../node';
 import { WorkflowNode } from './workflowNode';
 
@@ -17,7 +16,7 @@ export class ConnectionNode extends LoadingNode {
     super(undefined, ctx.changes);
   }
 
-  get services(): Services {
+  get services(): TreeServices {
     return this.ctx.services;
   }
 
@@ -33,7 +32,7 @@ export class ConnectionNode extends LoadingNode {
     item.iconPath = new vscode.ThemeIcon(c.sandbox ? 'beaker' : 'cloud', this.active ? new vscode.ThemeColor('charts.green') : undefined);
     item.tooltip = new vscode.MarkdownString(
       `**${escapeMarkdown(c.name)}**${this.active ? ' (active)' : ''}\n\n` +
-        `Project: ${inlineCode(c.project)}\n\nAPI: ${escapeMarkdown(c.baseUrl ?? `https://${c.cluster ?? '?'}.cognitedata.com`)}\n\n` +
+        `Project: ${inlineCode(c.project)}\n\nAPI: ${isEmbeddedSandbox(c) ? 'run by the extension on 127.0.0.1, on a port picked when it starts' : escapeMarkdown(c.baseUrl ?? `https://${c.cluster ?? '?'}.cognitedata.com`)}\n\n` +
         `Sign-in: ${c.auth.type === 'clientCredentials' ? `client credentials (client id ${inlineCode(c.auth.clientId ?? '?')})` : c.auth.type === 'deviceCode' ? 'device code (your user)' : 'access token'}` +
         (c.sandbox ? '\n\nThe local CDF sandbox on this machine.' : ''),
     );

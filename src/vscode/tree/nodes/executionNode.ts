@@ -2,7 +2,7 @@
 // Children: its task executions, read with the execution's details (one request) unless a followed or
 // finished state is already at hand.
 import * as vscode from 'vscode';
-import { type Execution, type ExecutionDetailed } from '../../../core/schemas/executions';
+import { type Execution, type ExecutionDetailed, isRetryableExecutionStatus, isRunningExecutionStatus } from '../../../core/schemas/executions';
 import { inlineCode } from '../../details/markdown';
 import { elapsed, formatDuration, formatRelative, formatTimestamp, statusIcon, statusLabel } from '../../executions/format';
 import { topLevelTasks } from '../../executions/taskTree';
@@ -19,8 +19,8 @@ export function isDetailed(e: Execution | ExecutionDetailed): e is ExecutionDeta
 /** contextValue tokens of an execution in a status (package.json's menus match them). */
 export function executionContextValue(status: string): string {
   const tokens = ['execution'];
-  if (status === 'RUNNING') tokens.push('running', 'cancelable');
-  else if (status === 'FAILED' || status === 'TIMED_OUT' || status === 'TERMINATED') tokens.push('retryable');
+  if (isRunningExecutionStatus(status)) tokens.push('running', 'cancelable');
+  else if (isRetryableExecutionStatus(status)) tokens.push('retryable');
   return tokens.join(' ');
 }
 
@@ -66,19 +66,29 @@ export class ExecutionNode extends LoadingNode {
     item.id = this.id;
     const started = e.startTime ?? e.createdTime;
     const took = elapsed(e.startTime, e.endTime);
-    const waiting = e.status === 'RUNNING' && !e.startTime;
+    const waiting = isRunningExecutionStatus(e.status) && !e.startTime;
     item.description = [waiting ? `queued ${formatRelative(e.createdTime)}` : formatRelative(started), took !== undefined ? formatDuration(took) : undefined]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(e.status);
     item.tooltip = executionTooltip(e);
     item.contextValue = executionContextValue(e.status);
+    // Reads kept failing: a spinner would claim it is live. Say so, and offer to follow it again.
+    const stopped = isRunningExecutionStatus(e.status) ? this.ctx.services.tracker.stoppedFollowing(this.ref) : undefined;
+    if (stopped) {
+      item.iconPath = new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('list.warningForeground'));
+      item.description = `not followed · ${String(item.description)}`;
+      item.tooltip.appendMarkdown(`\n\n**No longer followed**: reads kept failing (${escapeMarkdown(stopped.reason)}). *Follow Execution* tries again.`);
+      item.contextValue += ' unfollowed';
+    }
     return item;
   }
 
   protected async loadChildren(): Promise<TreeNode[]> {
     let detailed = this.detailedState;
-    const fresh = detailed && (detailed.status !== 'RUNNING' || this.ctx.services.tracker.isFollowing(this.ref));
+    const tracker = this.ctx.services.tracker;
+    // Tasks are only in the details: fresh when the execution has ended, or while it is read by id.
+    const fresh = detailed && (!isRunningExecutionStatus(detailed.status) || tracker.isReadById(this.ref));
     if (!detailed || !fresh) {
       const { client } = await this.ctx.services.connections.client(this.connection);
       detailed = await client.executions.retrieve(this.state.id);
@@ -89,13 +99,28 @@ export class ExecutionNode extends LoadingNode {
       // Our own label is stale when the state moved on: re-render it after these children are handed out.
       if (moved) setImmediate(() => this.changes.changed(this));
     }
+    // Expanded (its children are asked for) and running: read it by id so that its tasks stay live.
+    if (isRunningExecutionStatus(detailed.status)) tracker.followExpanded(this.ref, detailed);
     return this.taskNodes(detailed);
+  }
+
+  /** Collapsed in the view: its tasks are off screen, so they are no longer read; the next expansion reads them. */
+  collapsed(): void {
+    this.ctx.services.tracker.collapse(this.ref);
+    this.forgetChildren();
+  }
+
+  /** Its tasks may have moved on unseen (the view was hidden): if it is expanded, read them again. */
+  tasksStale(): void {
+    if (!this.loaded || this.ctx.services.tracker.isReadById(this.ref)) return;
+    this.forgetChildren();
+    this.changes.changed(this);
   }
 
   private taskNodes(detailed: ExecutionDetailed): TreeNode[] {
     const top = topLevelTasks(detailed);
     if (top.length === 0) {
-      return [new MessageNode(this, 'no-tasks', detailed.status === 'RUNNING' ? 'No task has started yet' : 'No tasks ran')];
+      return [new MessageNode(this, 'no-tasks', isRunningExecutionStatus(detailed.status) ? 'No task has started yet' : 'No tasks ran')];
     }
     return top.map(t => new TaskNode(this, this, t, detailed));
   }
@@ -124,7 +149,7 @@ export function executionTooltip(e: Execution | ExecutionDetailed): vscode.Markd
   const took = elapsed(e.startTime, e.endTime);
   const times = [
     `Created ${escapeMarkdown(formatTimestamp(e.createdTime))}`,
-    e.startTime ? `Started ${escapeMarkdown(formatTimestamp(e.startTime))}` : e.status === 'RUNNING' ? 'Waiting to start' : undefined,
+    e.startTime ? `Started ${escapeMarkdown(formatTimestamp(e.startTime))}` : isRunningExecutionStatus(e.status) ? 'Waiting to start' : undefined,
     e.endTime ? `Ended ${escapeMarkdown(formatTimestamp(e.endTime))}` : undefined,
     took !== undefined ? `${e.endTime ? 'Took' : 'Running for'} ${escapeMarkdown(formatDuration(took))}` : undefined,
   ].filter(Boolean);

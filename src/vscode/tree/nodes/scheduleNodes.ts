@@ -1,7 +1,7 @@
 // The "Schedules" and "Triggers" groups under a workflow: what starts it on a clock. Both load only when
 // expanded. Triggers are the workflow's native triggers; schedules are function schedules whose data
 // names this workflow (the trigger function the schedule wizard deploys reads workflowExternalId and
-// version from it). The schedule wizard (issue 6) adds its actions to these nodes.
+// version from it). The schedule and trigger actions (src/vscode/schedule/actions.ts) act on these nodes.
 import * as vscode from 'vscode';
 import { describeCron, formatFireTimes, nextFireTimes } from '../../../core/schedule/cron';
 import { type FunctionSchedule } from '../../../core/schemas/functionSchedules';
@@ -100,7 +100,7 @@ export class TriggerNode extends LoadingNode {
     if (metadata.length) lines.push(`Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}`);
     lines.push(`Created ${escapeMarkdown(formatTimestamp(t.createdTime))}  \nLast updated ${escapeMarkdown(formatTimestamp(t.lastUpdatedTime))}`);
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    // Actions of issue 6: Run Now and Edit for schedule triggers (the wizard edits those), Delete, Pause/Resume.
+    // Run Now and Edit only for schedule triggers (the wizard edits those); Delete, Pause/Resume for all.
     const actions = [...(isTriggerRuleOfType(rule, 'schedule') ? ['runnableSchedule', 'editableSchedule'] : []), 'deletableSchedule', t.isPaused ? 'resumable' : 'pausable'];
     item.contextValue = ['trigger', isTriggerRuleOfType(rule, 'schedule') ? 'scheduleTrigger' : '', t.isPaused ? 'paused' : 'active', ...actions].filter(Boolean).join(' ');
     return item;
@@ -208,7 +208,7 @@ export class ScheduleNode extends LoadingNode {
       `Schedule id ${inlineCode(String(s.id))}`,
     ];
     item.tooltip = new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'));
-    // Actions of issue 6 (package.json menus match these tokens).
+    // package.json's menus match these tokens.
     item.contextValue = 'schedule functionSchedule runnableSchedule editableSchedule deletableSchedule';
     return item;
   }

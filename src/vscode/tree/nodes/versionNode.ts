@@ -3,8 +3,9 @@
 // a live update changes the one node in place.
 import * as vscode from 'vscode';
 import { type Page } from '../../../core/schemas/common';
-import { type Execution, type ExecutionDetailed, type ExecutionStatus } from '../../../core/schemas/executions';
+import { type Execution, type ExecutionDetailed, type ExecutionStatus, isRunningExecutionStatus } from '../../../core/schemas/executions';
 import { type WorkflowVersion } from '../../../core/schemas/workflows';
+import { type VersionRef } from '../../../core/watch';
 import { config } from '../../config';
 import { inlineCode } from '../../details/markdown';
 import { formatRelative, formatTimestamp } from '../../executions/format';
@@ -37,6 +38,11 @@ export class VersionNode extends PagedNode<Execution> {
 
   get workflowExternalId(): string {
     return this.version.workflowExternalId;
+  }
+
+  /** The version as the tracker names it. */
+  get versionRef(): VersionRef {
+    return { workflowExternalId: this.version.workflowExternalId, version: this.version.version };
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -74,6 +80,10 @@ export class VersionNode extends PagedNode<Execution> {
     });
   }
 
+  protected keyOf(execution: Execution): string {
+    return execution.id;
+  }
+
   protected toNode(execution: Execution): TreeNode {
     let node = this.nodes.get(execution.id);
     if (!node) {
@@ -85,9 +95,9 @@ export class VersionNode extends PagedNode<Execution> {
 
   protected override render(): TreeNode[] {
     const nodes = super.render();
-    // The tracker follows what is on screen while the view is visible; the summaries spare a first read.
-    const running = this.loadedItems.filter(e => e.status === 'RUNNING');
-    if (running.length) this.ctx.services.tracker.showRunning(this.connection, running);
+    // The tracker follows what is on screen while the view is visible (one list request per interval for
+    // the whole version); the summaries spare a first read.
+    this.ctx.services.tracker.showRunning(this.connection, this.versionRef, this.runningExecutions);
     return nodes;
   }
 
@@ -107,7 +117,7 @@ export class VersionNode extends PagedNode<Execution> {
 
   /** Running executions on screen (to follow again when the view shows). */
   get runningExecutions(): Execution[] {
-    return this.isLoaded ? this.loadedItems.filter(e => e.status === 'RUNNING') : [];
+    return this.isLoaded ? this.loadedItems.filter(e => isRunningExecutionStatus(e.status)) : [];
   }
 
   /**

@@ -50,11 +50,11 @@ describe('core/api running a workflow', function () {
   it('refuses bad input and metadata before sending anything', async () => {
     const big = { blob: 'x'.repeat(101 * 1024) };
     const cases: [() => Promise<unknown>, RegExp][] = [
-      [() => t.client.executions.run('wf', '1', { input: big }), /at most 100 KB/],
+      [() => t.client.executions.run('wf', '1', { input: big }), /at most 102,400 bytes \(100 KB\)/],
       [() => t.client.executions.run('wf', '1', { input: [] as unknown as Record<string, unknown> }), /must be a JSON object/],
       [() => t.client.executions.run('wf', '1', { metadata: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, 'v'])) }), /at most 9 are allowed/],
       [() => t.client.executions.run('wf', '1', { metadata: { [RUN_ID_METADATA_KEY]: 'x' } }), /reserved/],
-      [() => t.client.executions.run('wf', '1', { metadata: { ['k'.repeat(33)]: 'v' } }), /CDF allows 32/],
+      [() => t.client.executions.run('wf', '1', { metadata: { ['k'.repeat(33)]: 'v' } }), /keys may have at most 32/],
     ];
     for (const [call, message] of cases) {
       const error = await rejection(call);

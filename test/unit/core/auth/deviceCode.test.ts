@@ -124,7 +124,7 @@ describe('core/auth device code', () => {
       // The sandbox's control route declines the sign-in, as a user pressing "Cancel" would.
       void fetch(`${sandbox.baseUrl}/_sandbox/device/approve`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sandbox.accessToken()}` },
         body: JSON.stringify({ userCode: p.userCode, approve: false }),
       });
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as z from 'zod/mini';
 import { StaticTokenSource } from '../../../../src/core/auth/tokenSource';
-import { CancelledError, CdfApiError, NetworkError, OutcomeUnknownError, SchemaError, TimeoutError } from '../../../../src/core/errors';
+import { CancelledError, CdfApiError, ClientClosedError, NetworkError, OutcomeUnknownError, SchemaError, TimeoutError } from '../../../../src/core/errors';
 import { CdfHttp } from '../../../../src/core/http/cdfHttp';
 import { workflow } from '../../../../src/core/schemas/workflows';
 import { pageOf } from '../../../../src/core/schemas/common';
@@ -307,6 +307,29 @@ describe('core/http CdfHttp', function () {
       } finally {
         await c.client.close();
       }
+    });
+  });
+  describe('closing', () => {
+    it('lets a call in flight finish, then refuses new calls with ClientClosedError saying why', async () => {
+      const c = testClient(sandbox);
+      await c.client.workflows.list(); // token cached
+      sandbox.faults.add({ method: 'GET', path: '/workflows', count: 1, kind: 'delay', delayMs: 300 });
+      const inFlight = c.client.workflows.list();
+      await new Promise((r) => setTimeout(r, 50));
+      let closed = false;
+      const closing = c.client.close('connection "prod" was removed').then(() => {
+        closed = true;
+      });
+      assert.ok(c.client.isClosed);
+      const refused = await rejection(() => c.client.workflows.retrieve('wf'));
+      assert.ok(refused instanceof ClientClosedError, String(refused));
+      assert.ok(!(refused instanceof CancelledError), 'a closed client is not a silent cancellation');
+      assert.match(refused.message, /was not sent: connection "prod" was removed\. Run it again\./);
+      assert.equal(refused.reason, 'connection "prod" was removed');
+      assert.equal(closed, false, 'close waits for the call in flight');
+      assert.ok(Array.isArray((await inFlight).items), 'the call in flight finished');
+      await closing;
+      assert.equal(countRequests(sandbox, 'GET', /\/workflows\/wf$/), 0, 'the refused call sent nothing');
     });
   });
 });

@@ -208,10 +208,14 @@ describe('core/schedule trigger function', () => {
 });
 
 describe('core/schedule trigger function metadata, environment and schedule data', () => {
-  it('writes the extension version and handler hash within the function metadata limits', () => {
+  it('writes the owner marker, extension version and handler hash within the function metadata limits', () => {
     const { handlerHash } = buildTriggerFunction();
     const metadata = triggerFunctionMetadata('0.1.0', handlerHash);
-    assert.deepEqual(metadata, { [TRIGGER_FUNCTION_METADATA_KEYS.extensionVersion]: '0.1.0', [TRIGGER_FUNCTION_METADATA_KEYS.handlerHash]: handlerHash });
+    assert.deepEqual(metadata, {
+      [TRIGGER_FUNCTION_METADATA_KEYS.owner]: 'cdf-workflows-vscode',
+      [TRIGGER_FUNCTION_METADATA_KEYS.extensionVersion]: '0.1.0',
+      [TRIGGER_FUNCTION_METADATA_KEYS.handlerHash]: handlerHash,
+    });
     for (const key of Object.keys(metadata)) assert.ok(key.length <= FUNCTION_METADATA_LIMITS.maxKeyLength, key);
     assert.ok(isCurrentTriggerFunction(metadata, handlerHash));
     assert.ok(!isCurrentTriggerFunction({ ...metadata, [TRIGGER_FUNCTION_METADATA_KEYS.handlerHash]: 'old' }, handlerHash));

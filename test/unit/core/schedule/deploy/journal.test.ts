@@ -1,7 +1,9 @@
 // The deploy journal and the names the wizard proposes: plain data, no CDF needed.
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import {
   codeFileExternalId,
+  configHashKeyId,
   defaultScheduleName,
   defaultTriggerExternalId,
   journalKey,
@@ -9,6 +11,8 @@ import {
   ProjectJournal,
   triggerFunctionConfigHash,
 } from '../../../../../src/core/schedule/deploy';
+
+const KEY = 'a-random-installation-key-0123456789abcdef';
 
 describe('core/schedule/deploy journal and names', () => {
   const key = journalKey('http://127.0.0.1:1234/', 'demo');
@@ -50,21 +54,35 @@ describe('core/schedule/deploy journal and names', () => {
     assert.equal(defaultTriggerExternalId('daily-sync', '3'), 'daily-sync-3-schedule');
     assert.equal(defaultTriggerExternalId('w'.repeat(300), '12').length, 255);
     assert.ok(defaultTriggerExternalId('w'.repeat(300), '12').endsWith('-12-schedule'));
-    const hash = triggerFunctionConfigHash('h', { clientId: 'a', clientSecret: 'b' }, { X: '1' });
+    const hash = triggerFunctionConfigHash(KEY, 'h', { clientId: 'a', clientSecret: 'b' }, { X: '1' });
     assert.equal(codeFileExternalId('workflow-trigger', hash), `workflow-trigger-${hash.slice(0, 16)}.zip`);
     assert.equal(codeFileExternalId('f'.repeat(300), hash).length, 255);
   });
 
   it('fingerprints the configuration: any change to secret, client, handler or environment changes it', () => {
-    const base = triggerFunctionConfigHash('h1', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '2' });
-    assert.equal(triggerFunctionConfigHash('h1', { clientId: 'a', clientSecret: 'b' }, { Y: '2', X: '1' }), base, 'order of env vars does not matter');
+    const base = triggerFunctionConfigHash(KEY, 'h1', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '2' });
+    assert.equal(triggerFunctionConfigHash(KEY, 'h1', { clientId: 'a', clientSecret: 'b' }, { Y: '2', X: '1' }), base, 'order of env vars does not matter');
     for (const other of [
-      triggerFunctionConfigHash('h2', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '2' }),
-      triggerFunctionConfigHash('h1', { clientId: 'c', clientSecret: 'b' }, { X: '1', Y: '2' }),
-      triggerFunctionConfigHash('h1', { clientId: 'a', clientSecret: 'b2' }, { X: '1', Y: '2' }),
-      triggerFunctionConfigHash('h1', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '3' }),
+      triggerFunctionConfigHash(KEY, 'h2', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '2' }),
+      triggerFunctionConfigHash(KEY, 'h1', { clientId: 'c', clientSecret: 'b' }, { X: '1', Y: '2' }),
+      triggerFunctionConfigHash(KEY, 'h1', { clientId: 'a', clientSecret: 'b2' }, { X: '1', Y: '2' }),
+      triggerFunctionConfigHash(KEY, 'h1', { clientId: 'a', clientSecret: 'b' }, { X: '1', Y: '3' }),
     ]) {
       assert.notEqual(other, base);
     }
+  });
+
+  it('keys the fingerprint: without the key it cannot be recomputed to test a guessed secret', () => {
+    const credentials = { clientId: 'a', clientSecret: 'guess-me' };
+    const env = { X: '1' };
+    const hash = triggerFunctionConfigHash(KEY, 'h1', credentials, env);
+    assert.equal(hash, createHmac('sha256', KEY).update(JSON.stringify(['cdf-workflows-trigger/2', 'h1', 'a', 'guess-me', [['X', '1']]]), 'utf8').digest('hex'));
+    const unkeyed = createHash('sha256').update(JSON.stringify(['cdf-workflows-trigger/1', 'h1', 'a', 'guess-me', [['X', '1']]]), 'utf8').digest('hex');
+    assert.notEqual(hash, unkeyed, 'not the plain hash an earlier version wrote');
+    assert.notEqual(triggerFunctionConfigHash(`${KEY}-other`, 'h1', credentials, env), hash, 'another key, another fingerprint');
+    assert.match(configHashKeyId(KEY), /^[0-9a-f]{16}$/);
+    assert.notEqual(configHashKeyId(`${KEY}-other`), configHashKeyId(KEY));
+    assert.ok(!hash.includes(configHashKeyId(KEY)) && !configHashKeyId(KEY).includes(KEY.slice(0, 8)));
+    assert.throws(() => triggerFunctionConfigHash('short', 'h1', credentials, env), /at least 32 characters/);
   });
 });

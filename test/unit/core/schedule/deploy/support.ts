@@ -21,6 +21,8 @@ import { startTestSandbox, testClient, type TestClient } from '../../support/san
 import { type CapturingLogger, rememberSecret } from '../../support/secretScan';
 
 export const WORKFLOW = 'daily-sync';
+/** The configuration hash key of "this installation" in the deploy suites. */
+export const TEST_HASH_KEY = 'test-hash-key-0123456789abcdef0123456789abcdef';
 
 export interface DeployWorld {
   readonly sandbox: Sandbox;
@@ -81,6 +83,7 @@ export function functionRequest(
       environment: environmentOf(sandbox),
       credentials: defaultCredentials(sandbox),
       extensionVersion: '0.1.0-test',
+      configHashKey: TEST_HASH_KEY,
       ...fn,
     },
     schedule: {
