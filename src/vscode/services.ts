@@ -25,6 +25,6 @@ export interface Services {
   readonly details: DetailsDocuments;
   /** Runs a workflow with a JSON file; its run memory drives the CodeLens. */
   readonly runs: WorkflowRunner;
-  /** Definition files: the Toolkit environment and the parsed documents. */
+  /** Definition files: the Toolkit environment, the parsed documents, the catalog and the language features. */
   readonly definitions: DefinitionServices;
 }

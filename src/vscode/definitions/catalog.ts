@@ -13,6 +13,7 @@ import { WorkspaceIndex, isToolkitFunctionFile, isToolkitTransformationFile } fr
 import { type ExecutionDetailed } from '../../core/schemas/executions';
 import { type ConnectionManager } from '../connections/manager';
 import { config } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { type DefinitionDocuments } from './documents';
 import { type ToolkitEnvironments } from './environment';
 
@@ -41,17 +42,15 @@ interface CachedExecution {
   execution?: ExecutionDetailed;
 }
 
-export class DefinitionCatalog implements vscode.Disposable {
+export class DefinitionCatalog extends DisposableBase {
   readonly index = new WorkspaceIndex();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   /** The workspace index or a list from the project changed: references may resolve differently. */
   readonly onDidChange = this.emitter.event;
   private indexing: Promise<void> | undefined;
   private indexed = false;
-  private watcher: vscode.FileSystemWatcher | undefined;
   private readonly remote = new Map<string, RemoteList>();
   private readonly executions = new Map<string, CachedExecution>();
-  private readonly subscriptions: vscode.Disposable[] = [];
   /** Requests made, by kind (tests and the benchmark read it). */
   readonly requests = { function: 0, transformation: 0, version: 0, execution: 0 };
   /** Time spent indexing files (their parse is counted by the documents), in ms. */
@@ -66,7 +65,8 @@ export class DefinitionCatalog implements vscode.Disposable {
       readonly now?: () => number;
     },
   ) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       deps.connections.onDidChange(() => this.emitter.fire()),
       // A new environment changes what templates resolve to: index again.
       deps.environments.onDidChange(() => {
@@ -92,12 +92,11 @@ export class DefinitionCatalog implements vscode.Disposable {
   }
 
   private async buildIndex(): Promise<void> {
-    this.watcher = vscode.workspace.createFileSystemWatcher(DEFINITION_GLOB);
-    this.subscriptions.push(
-      this.watcher,
-      this.watcher.onDidCreate((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
-      this.watcher.onDidChange((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
-      this.watcher.onDidDelete((uri) => {
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(DEFINITION_GLOB));
+    this.registerAll(
+      watcher.onDidCreate((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
+      watcher.onDidChange((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
+      watcher.onDidDelete((uri) => {
         this.index.removeFile(uri.fsPath);
         this.emitter.fire();
       }),
@@ -105,13 +104,13 @@ export class DefinitionCatalog implements vscode.Disposable {
     const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
     for (const uri of files) await this.indexFile(uri);
     this.indexed = true;
-    this.emitter.fire();
+    if (!this.isDisposed) this.emitter.fire();
   }
 
   private async reindexAll(): Promise<void> {
     const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
     for (const uri of files) await this.indexFile(uri);
-    this.emitter.fire();
+    if (!this.isDisposed) this.emitter.fire();
   }
 
   /** Re-reads one file into the index (an open editor's text wins over the disk). */
@@ -169,7 +168,7 @@ export class DefinitionCatalog implements vscode.Disposable {
         .then((items) => {
           current.items = items;
           current.failed = undefined;
-          this.emitter.fire();
+          if (!this.isDisposed) this.emitter.fire();
         })
         .catch((e: unknown) => {
           current.failed = e instanceof Error ? e.message : String(e);
@@ -299,10 +298,6 @@ export class DefinitionCatalog implements vscode.Disposable {
     return out;
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
-  }
 }
 
 /** Waits for `promise` at most `ms` (the timer is cleared as soon as the promise settles). */

@@ -7,6 +7,7 @@
 //   documents.getFile(uri)              -> the same for a file, open or not
 //   documents.onDidChange               (the Toolkit environment changed: parsed documents are stale)
 import * as vscode from 'vscode';
+import { DisposableBase } from '../lifecycle';
 import { cpuMs } from './cpuTime';
 import { type DefinitionDocument, mayBeDefinitionJson, parseDefinitionDocument, toolkitKindOf } from '../../core/definition/document';
 import { YamlChunkCache } from '../../core/definition/parseSource';
@@ -30,21 +31,20 @@ interface Entry {
 
 export const DEFINITION_LANGUAGES = ['yaml', 'json', 'jsonc'] as const;
 
-export class DefinitionDocuments implements vscode.Disposable {
+export class DefinitionDocuments extends DisposableBase {
   private readonly entries = new Map<string, Entry>();
   /** Files parsed from disk (the workspace index): an editor that opens one with the same text reuses it. */
   private readonly fromDisk = new Map<string, { text: string; generation: number; parsed: ParsedDefinition | undefined }>();
   private readonly chunkCaches = new Map<string, YamlChunkCache>();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.emitter.event;
   /** Bumped when the environment changes, so every cached parse is redone. */
   private generation = 0;
   /** Parses made and their time, in ms (the benchmark reads them). */
   readonly stats = { parses: 0, parseMs: 0 };
-  private readonly subscriptions: vscode.Disposable[];
-
   constructor(private readonly environments: ToolkitEnvironments) {
-    this.subscriptions = [
+    super();
+    this.registerAll(
       environments.onDidChange(() => {
         this.generation++;
         this.emitter.fire();
@@ -57,7 +57,7 @@ export class DefinitionDocuments implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.fromDisk.delete(e.document.uri.toString());
       }),
-    ];
+    );
   }
 
   isCandidate(document: vscode.TextDocument): boolean {
@@ -121,9 +121,8 @@ export class DefinitionDocuments implements vscode.Disposable {
     return definition ? { uri: document.uri, version, definition, ...(variables ? { variables } : {}) } : undefined;
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
+  override dispose(): void {
+    super.dispose();
     this.entries.clear();
     this.chunkCaches.clear();
     this.fromDisk.clear();

@@ -12,6 +12,7 @@ import { type DefinitionSymbol, definitionAt, documentSymbols, taskReferences } 
 import { YamlChunkCache } from '../../core/definition/parseSource';
 import { SchemaSet } from '../../core/definition/schema/schemaSet';
 import { config } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { cpuMs } from './cpuTime';
 import { type DefinitionCatalog } from './catalog';
 import { DEFINITION_LANGUAGES, type DefinitionDocuments, type ParsedDefinition } from './documents';
@@ -30,13 +31,12 @@ interface Diagnosed {
   readonly usesCatalog: boolean;
 }
 
-export class DefinitionLanguage implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('cdfWorkflows.definitions');
+export class DefinitionLanguage extends DisposableBase {
+  private readonly collection = this.register(vscode.languages.createDiagnosticCollection('cdfWorkflows.definitions'));
   private readonly diagnosed = new Map<string, Diagnosed>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly completionCaches = new Map<string, YamlChunkCache>();
   private schemaSet: SchemaSet | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
   /** How long the last diagnostics run took (wall, ms), and runs and CPU time since activation (the benchmark reads them). */
   lastDiagnosticsMs = 0;
   readonly stats = { runs: 0, checkMs: 0 };
@@ -49,8 +49,9 @@ export class DefinitionLanguage implements vscode.Disposable {
       readonly log: vscode.LogOutputChannel;
     },
   ) {
-    this.subscriptions.push(
-      this.collection,
+    super();
+    this.register({ dispose: () => this.clearTimers() });
+    this.registerAll(
       vscode.workspace.onDidOpenTextDocument((d) => void this.diagnose(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document);
@@ -116,7 +117,7 @@ export class DefinitionLanguage implements vscode.Disposable {
 
   /** Checks a document now and publishes its diagnostics. */
   async diagnose(document: vscode.TextDocument): Promise<readonly DefinitionFinding[] | undefined> {
-    if (document.isClosed) return undefined;
+    if (document.isClosed || this.isDisposed) return undefined;
     const version = document.version;
     let parsed: ParsedDefinition | undefined;
     try {
@@ -125,7 +126,7 @@ export class DefinitionLanguage implements vscode.Disposable {
       this.deps.log.warn(`Checking ${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
-    if (document.isClosed || document.version !== version) return undefined; // a newer check follows
+    if (document.isClosed || document.version !== version || this.isDisposed) return undefined; // a newer check follows
     if (!parsed) {
       if (this.diagnosed.delete(document.uri.toString())) this.collection.delete(document.uri);
       return undefined;
@@ -261,10 +262,9 @@ export class DefinitionLanguage implements vscode.Disposable {
     return actions;
   }
 
-  dispose(): void {
+  private clearTimers(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    for (const s of this.subscriptions) s.dispose();
   }
 }
 
