@@ -1,5 +1,6 @@
-// activate(): the one place that builds the extension's services and wires them together. It stays
-// cheap: no request, no sandbox and no client is created until a view or command needs it.
+// activate(): the one place that builds the extension's services and wires them together. It runs once
+// start-up has finished (for the connection in the status bar) and stays cheap: no request, no sandbox
+// and no client is created until a view or command needs it.
 //
 // Adding a long-lived service (a view, a provider, a watcher, a cache, a status bar item):
 //   1. Write it as a class that extends DisposableBase (src/vscode/lifecycle.ts) and registers its own
@@ -28,6 +29,7 @@ import { createDefinitionServices, definitionCommands } from './vscode/definitio
 import { DefinitionShip } from './vscode/definitions/ship';
 import { DetailsDocuments } from './vscode/details/documents';
 import { executionCommands } from './vscode/executions/commands';
+import { FollowedRunsStatusBar } from './vscode/executions/followedStatusBar';
 import { ExecutionTracker } from './vscode/executions/tracker';
 import { DisposableStore } from './vscode/lifecycle';
 import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
@@ -44,6 +46,8 @@ import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 export interface CdfWorkflowsApi {
   readonly services: Services;
   readonly tree: WorkflowsTree;
+  /** The status bar item of the runs being followed. */
+  readonly followedRuns: FollowedRunsStatusBar;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -70,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
   store.add(new ConnectionStatusBar(connections));
+  const followedRuns = store.add(new FollowedRunsStatusBar(tracker));
   const lenses = store.add(new RunCodeLensProvider(runs.memory, () => connections.active()?.name));
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
@@ -100,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   return {
     services,
     tree,
+    followedRuns,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

@@ -87,7 +87,7 @@ def handle(data, secrets, function_call_info):
         base_url=os.environ["CDF_URL"], credentials=creds))
     executions = client.workflows.executions
     run = getattr(executions, "run", None) or executions.trigger
-    ex = run(data["workflowExternalId"], data["version"], input=data.get("input"),
+    ex = run(data["workflowExternalId"], data["version"], input=data.get("input"), metadata=data.get("metadata"),
              client_credentials=ClientCredentials(secrets["client-id"], secrets["client-secret"]))
     print(f"started {ex.id}")
     return {"executionId": ex.id}

@@ -232,36 +232,101 @@ export class ExecutionEngine {
   }
 
   /**
-   * The tasks of a bulk-inserted execution, derived from its definition: every top-level task COMPLETED
-   * for a completed execution; for a failed one the last task FAILED; for a terminated one CANCELED.
+   * The tasks of a bulk-inserted execution, derived from its definition so that they tell one story:
+   * tasks run in dependency order with durations of their own, and the longest chain adds up to the
+   * execution's duration. A failed execution fails at the task its reason names ("Task x failed: ...";
+   * else the last task), tasks that depend on it are SKIPPED and tasks still running then are CANCELED.
+   * A terminated, timed-out or running execution is cut part-way: only tasks that had started are listed.
+   * Function tasks get a function call with logs (made once, on the first read), like a real run has.
    */
   synthesizeTasks(e: ExecutionRecord): TaskExecutionRecord[] {
     if (!e.synthetic) return e.executedTasks;
     const defs = e.workflowDefinition.tasks;
     const start = e.startTime ?? e.createdTime;
-    const end = e.endTime ?? start;
-    const span = Math.max(1, end - start);
-    return defs.map((def, i) => {
-      const last = i === defs.length - 1;
-      let status: TaskStatus = 'COMPLETED';
-      if (last && e.status === 'FAILED') status = 'FAILED';
-      else if (last && e.status === 'TERMINATED') status = 'CANCELED';
-      else if (last && e.status === 'TIMED_OUT') status = 'TIMED_OUT';
-      else if (last && e.status === 'RUNNING') status = 'IN_PROGRESS';
+    const span = Math.max(1, (e.endTime ?? this.d.clock.now()) - start);
+    // Unscaled schedule: each task waits for its dependencies and takes a weight of its own (0.5-1.5).
+    const weight = (d: TaskDefinition) => 0.5 + (stableHash(`${e.id}/${d.externalId}`) % 1000) / 1000;
+    const byId = new Map(defs.map((d) => [d.externalId, d]));
+    const at = new Map<string, { from: number; to: number }>();
+    const place = (d: TaskDefinition, seen: Set<string>): { from: number; to: number } => {
+      const known = at.get(d.externalId);
+      if (known) return known;
+      if (seen.has(d.externalId)) return { from: 0, to: weight(d) }; // a cycle cannot be stored; be safe
+      seen.add(d.externalId);
+      const from = Math.max(0, ...d.dependsOn.map((x) => byId.get(x.externalId)).filter((x): x is TaskDefinition => !!x).map((x) => place(x, seen).to));
+      const slot = { from, to: from + weight(d) };
+      at.set(d.externalId, slot);
+      return slot;
+    };
+    for (const d of defs) place(d, new Set());
+    const named = /^Task (\S+) failed: ?(.*)$/s.exec(e.reasonForIncompletion ?? '');
+    const failing = e.status === 'FAILED' ? (byId.get(named?.[1] ?? '') ?? defs[defs.length - 1]) : undefined;
+    const dependsOnFailing = (d: TaskDefinition, seen = new Set<string>()): boolean =>
+      !!failing && d.dependsOn.some((x) => x.externalId === failing.externalId || (!seen.has(x.externalId) && (seen.add(x.externalId), byId.has(x.externalId) && dependsOnFailing(byId.get(x.externalId)!, seen))));
+    const full = Math.max(...[...at.values()].map((v) => v.to), 1);
+    // Where the execution's own time ends on the unscaled schedule.
+    const cut = failing ? at.get(failing.externalId)!.to : e.status === 'COMPLETED' ? full : e.status === 'RUNNING' ? full * 0.5 : full * 0.7;
+    const scale = span / cut;
+    const time = (x: number) => start + Math.round(x * scale);
+    const out: TaskExecutionRecord[] = [];
+    defs.forEach((def, i) => {
+      const slot = at.get(def.externalId)!;
+      let status: TaskStatus;
+      let endTime: number | undefined = time(Math.min(slot.to, cut));
+      if (def === failing) status = 'FAILED';
+      else if (failing && dependsOnFailing(def)) status = 'SKIPPED';
+      else if (slot.from >= cut) {
+        if (e.status !== 'FAILED') return; // never started: not listed
+        status = 'SKIPPED';
+      } else if (slot.to <= cut) status = 'COMPLETED';
+      else if (e.status === 'RUNNING') {
+        status = 'IN_PROGRESS';
+        endTime = undefined;
+      } else status = e.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'CANCELED';
       const t: TaskExecutionRecord = {
         id: syntheticTaskId(e.id, i),
         externalId: def.externalId,
         status,
         taskType: def.type,
-        startTime: start + Math.floor((span * i) / defs.length),
         input: structuredClone(def.parameters),
         output: {},
         engine: { definition: def, attempts: 1, maxAttempts: def.retries + 1 },
       };
-      if (status !== 'IN_PROGRESS') t.endTime = start + Math.floor((span * (i + 1)) / defs.length);
-      if (status === 'FAILED') t.reasonForIncompletion = e.reasonForIncompletion ?? 'The task failed.';
-      return t;
+      if (status !== 'SKIPPED') t.startTime = time(slot.from);
+      if (status !== 'SKIPPED' && endTime !== undefined) t.endTime = endTime;
+      if (status === 'FAILED') t.reasonForIncompletion = named?.[2] || (e.reasonForIncompletion ?? 'The task failed.');
+      if (def.type === 'function' && t.startTime !== undefined) this.synthesizeCall(e, t, def);
+      out.push(t);
     });
+    return out;
+  }
+
+  /** A function call for a synthesized function task: output with its ids, logs, and an error when it failed. */
+  private synthesizeCall(e: ExecutionRecord, t: TaskExecutionRecord, def: TaskDefinition): void {
+    const fnExternalId = (def.parameters['function'] as { externalId?: unknown } | undefined)?.externalId;
+    const fn = typeof fnExternalId === 'string' ? this.d.store.functionByExternalId(fnExternalId) : undefined;
+    if (!fn || t.startTime === undefined) return;
+    // The reason of a failed task names its call when it says so ("Function call 123 failed: ...").
+    const named = t.status === 'FAILED' ? /Function call (\d+) failed: (.*)$/s.exec(t.reasonForIncompletion ?? '') : null;
+    const callId = named ? Number(named[1]) : 1_000_000_000 + (stableHash(`${e.id}/${t.externalId}/call`) % 8_000_000_000);
+    if (!this.d.store.calls.has(callId)) {
+      const end = t.endTime ?? this.d.clock.now();
+      const failed = t.status === 'FAILED';
+      this.d.store.calls.set(callId, {
+        id: callId,
+        functionId: fn.id,
+        status: failed ? 'Failed' : t.status === 'IN_PROGRESS' ? 'Running' : 'Completed',
+        startTime: t.startTime,
+        ...(t.status === 'IN_PROGRESS' ? {} : { endTime: end }),
+        ...(failed ? { error: { message: named?.[2] ?? t.reasonForIncompletion ?? 'The function failed.', trace: `Traceback (most recent call last):\n  File "handler.py", line 1, in handle\n${named?.[2] ?? 'Error'}` } } : {}),
+        ...(failed || t.status === 'IN_PROGRESS' ? {} : { response: { ok: true, task: t.externalId } }),
+        logs: [
+          { timestamp: t.startTime + 120, message: `${fn.name}: started for task ${t.externalId} of ${e.workflowExternalId}` },
+          failed ? { timestamp: end - 50, message: `ERROR ${named?.[2] ?? t.reasonForIncompletion ?? 'failed'}` } : { timestamp: end - 50, message: `${fn.name}: done in ${Math.round((end - t.startTime) / 1000)} s` },
+        ],
+      });
+    }
+    t.output = { callId, functionId: fn.id, ...(t.status === 'COMPLETED' ? { response: { ok: true, task: t.externalId } } : {}) };
   }
 
   // ---- internals ----------------------------------------------------------------------------------
@@ -728,6 +793,16 @@ export class ExecutionEngine {
     }
     this.abort(e, 'FAILED', `Task ${t.externalId} failed: ${reason}`);
   }
+}
+
+/** A small stable hash (FNV-1a), so synthesized durations and ids are the same on every read. */
+function stableHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
 }
 
 /** Stable UUID-shaped id for a synthesized task (so a detail read twice shows the same ids). */

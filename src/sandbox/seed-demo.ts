@@ -305,6 +305,22 @@ const HISTORY: Record<string, { count: number; everyMs: number; durationMs: numb
   'release-approval': { count: 4, everyMs: 2 * DAY, durationMs: 3 * HOUR, version: '1', statuses: ['COMPLETED', 'TERMINATED', 'COMPLETED', 'COMPLETED'] },
 };
 
+// The metadata keys the extension reads to say what started a run (src/core/run/origin.ts; the sandbox
+// does not import core, so they are spelled here): a trigger, a function schedule, a run from VS Code.
+const TRIGGER_KEY = 'cdf-workflows:trigger';
+const SCHEDULE_KEY = 'cdf-workflows:schedule';
+const RUN_ID_KEY = 'cdf-workflows-run-id';
+
+/**
+ * What started a seeded run, as its metadata says: daily-asset-sync runs on its schedule trigger (its
+ * history lists them), every third daily-report on the function schedule, the rest from VS Code.
+ */
+function originOf(workflow: string, i: number): Record<string, string> {
+  if (workflow === 'daily-asset-sync') return { owner: 'data-platform', [TRIGGER_KEY]: 'daily-asset-sync-0530' };
+  if (workflow === 'daily-report' && i % 3 === 0) return { [SCHEDULE_KEY]: 'daily-report 06:15 UTC' };
+  return { [RUN_ID_KEY]: newUuid() };
+}
+
 export function seedDemo(d: DemoSeedDeps): void {
   const { store, clock } = d;
   const now = clock.now();
@@ -422,7 +438,8 @@ export function seedDemo(d: DemoSeedDeps): void {
     functionExternalId: triggerFn.externalId!,
     createdTime: created + 3 * HOUR,
     sessionId: session(),
-    data: { workflowExternalId: 'daily-report', version: '1', input: { reportDate: 'today' } },
+    // As the schedule wizard writes it: the schedule's name rides along as run metadata.
+    data: { workflowExternalId: 'daily-report', version: '1', input: { reportDate: 'today' }, metadata: { [SCHEDULE_KEY]: 'daily-report 06:15 UTC' } },
   });
 
   // History: finished executions spread over the last days, newest first in lists.
@@ -443,7 +460,7 @@ export function seedDemo(d: DemoSeedDeps): void {
         createdTime,
         startTime: createdTime + 40 + Math.round(rnd() * 200),
         endTime: createdTime + duration,
-        metadata: i % 3 === 0 ? { startedBy: 'schedule' } : { startedBy: 'vscode-extension' },
+        metadata: originOf(xid, i),
         input: xid === 'daily-asset-sync' ? { runDate: new Date(createdTime).toISOString().slice(0, 10), dryRun: false } : {},
         workflowDefinition: version.workflowDefinition,
         executedTasks: [],
@@ -485,7 +502,7 @@ export function seedDemo(d: DemoSeedDeps): void {
     workflowExternalId: 'daily-asset-sync',
     workflowVersion: '2',
     input: { dryRun: false },
-    metadata: { owner: 'data-platform' },
+    metadata: { owner: 'data-platform', [TRIGGER_KEY]: 'daily-asset-sync-0530' },
     isPaused: false,
     createdTime: created + 4 * HOUR,
     lastUpdatedTime: created + 4 * HOUR,
@@ -532,7 +549,7 @@ export function seedDemo(d: DemoSeedDeps): void {
   // The engine adopts the crafted execution (arms its timeout), then starts the long run for real.
   d.engine.resume();
   const reprocessing = store.versions.get(versionKey('monthly-reprocessing', '1'))!;
-  d.engine.run(store.workflows.get('monthly-reprocessing')!, reprocessing, { sessionId: session(), metadata: { startedBy: 'vscode-extension' } });
+  d.engine.run(store.workflows.get('monthly-reprocessing')!, reprocessing, { sessionId: session(), metadata: { [RUN_ID_KEY]: newUuid() } });
 }
 
 /** A release-approval execution whose async task already called its function and now waits for an update. */
@@ -572,7 +589,7 @@ function seedWaitingApproval(d: DemoSeedDeps, fn: FunctionRecord, sessionId: num
     engineExecutionId: newUuid(),
     createdTime: startTime,
     startTime: startTime + 50,
-    metadata: { startedBy: 'vscode-extension', ticket: 'OPS-1234' },
+    metadata: { [RUN_ID_KEY]: newUuid(), ticket: 'OPS-1234' },
     input: { model: 'production-forecast', modelVersion: '2026.1' },
     workflowDefinition: version.workflowDefinition,
     executedTasks: [task],

@@ -30,6 +30,21 @@ export interface PickOptions<T> extends StepInfo {
   active?: (item: PickItem<T>) => boolean;
   /** Items may come from a request: the list shows busy until they arrive. */
   items: readonly PickItem<T>[] | Promise<readonly PickItem<T>[]>;
+  /**
+   * Text typed that no item matches may still be an answer (a time zone alias): the item it makes is
+   * shown first while the text is typed; undefined when the text cannot be one.
+   */
+  freeText?: (value: string) => PickItem<T> | undefined;
+}
+
+export interface AskOptions {
+  modal?: boolean;
+  detail?: string;
+  /**
+   * A modal's own close button (Escape picks it), in place of VS Code's "Cancel": "Keep Running" where
+   * "Cancel" would read as one more way to cancel. Resolves to this title when chosen.
+   */
+  cancel?: string;
 }
 
 export interface InputOptions extends StepInfo {
@@ -39,13 +54,21 @@ export interface InputOptions extends StepInfo {
   password?: boolean;
   /** Returns an error message, an informational message (shown below the box, not blocking) or nothing. */
   validate?: (value: string) => string | vscode.InputBoxValidationMessage | undefined | Promise<string | vscode.InputBoxValidationMessage | undefined>;
+  /**
+   * A slower check run only when Enter is pressed (a sign-in with a typed secret): the box shows busy,
+   * and a message it returns keeps the box open with that message, so the user types again.
+   */
+  check?: (value: string) => Promise<string | undefined>;
 }
 
 export interface UserInput {
   pick<T>(options: PickOptions<T>): Promise<T>;
   input(options: InputOptions): Promise<string>;
-  /** A modal or toast question; resolves to the chosen action title, or undefined when dismissed. */
-  ask(kind: 'info' | 'warning' | 'error', message: string, options: { modal?: boolean; detail?: string }, ...actions: string[]): Promise<string | undefined>;
+  /**
+   * A modal or toast question; resolves to the chosen action title, or undefined when dismissed. The
+   * first action is the default button of a modal: put the safe choice first.
+   */
+  ask(kind: 'info' | 'warning' | 'error', message: string, options: AskOptions, ...actions: string[]): Promise<string | undefined>;
   openFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri>;
   /** Where to save a new file (the save dialog); cancelling it cancels the command. */
   saveFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri>;
@@ -75,7 +98,20 @@ export class VsCodeUserInput implements UserInput {
         );
         qp.busy = true;
         qp.show();
+        let loaded: readonly PickItem<T>[] = [];
+        if (options.freeText) {
+          const freeText = options.freeText;
+          disposables.push(
+            qp.onDidChangeValue(value => {
+              const typed = value.trim();
+              const exact = loaded.some(i => i.label.toLowerCase() === typed.toLowerCase());
+              const extra = typed && !exact ? freeText(typed) : undefined;
+              qp.items = extra ? [{ ...extra, alwaysShow: true }, ...loaded] : loaded;
+            }),
+          );
+        }
         Promise.resolve(options.items).then(items => {
+          loaded = items;
           qp.items = items;
           const active = options.active ? items.find(options.active) : undefined;
           if (active) qp.activeItems = [active];
@@ -118,8 +154,29 @@ export class VsCodeUserInput implements UserInput {
             const value = box.value;
             box.busy = true;
             const m = await revalidate(value);
+            if (blocks(m)) { box.busy = false; return; }
+            if (options.check) {
+              box.enabled = false;
+              let refused: string | undefined;
+              try {
+                refused = await options.check(value);
+              } catch (e) {
+                settled = true;
+                reject(e instanceof Error ? e : new Error(String(e)));
+                return;
+              } finally {
+                box.enabled = true;
+                box.busy = false;
+              }
+              if (refused !== undefined) {
+                latest++; // a keystroke's validation started before must not hide this message
+                box.validationMessage = refused;
+                return;
+              }
+            }
             box.busy = false;
-            if (!blocks(m)) { settled = true; resolve(value); }
+            settled = true;
+            resolve(value);
           }),
           box.onDidHide(() => { if (!settled) reject(new CancelledError()); }),
         );
@@ -131,11 +188,13 @@ export class VsCodeUserInput implements UserInput {
     }
   }
 
-  async ask(kind: 'info' | 'warning' | 'error', message: string, options: { modal?: boolean; detail?: string }, ...actions: string[]): Promise<string | undefined> {
+  async ask(kind: 'info' | 'warning' | 'error', message: string, options: AskOptions, ...actions: string[]): Promise<string | undefined> {
     const opts: vscode.MessageOptions = { modal: options.modal ?? false, detail: options.detail };
-    if (kind === 'info') return vscode.window.showInformationMessage(message, opts, ...actions);
-    if (kind === 'warning') return vscode.window.showWarningMessage(message, opts, ...actions);
-    return vscode.window.showErrorMessage(message, opts, ...actions);
+    const items: vscode.MessageItem[] = actions.map(title => ({ title }));
+    if (options.cancel !== undefined) items.push({ title: options.cancel, isCloseAffordance: true });
+    const show = kind === 'info' ? vscode.window.showInformationMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const chosen = await show<vscode.MessageItem>(message, opts, ...items);
+    return chosen?.title;
   }
 
   async openFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri> {

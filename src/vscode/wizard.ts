@@ -6,6 +6,11 @@ import { CancelledError } from '../core/errors';
 import { GoBackError, type UserInput, type StepInfo } from './ui';
 
 export interface PromptStep<C> {
+  /**
+   * Steps with the same group count as one step of the counter (a pick and the box it may lead to), so
+   * the total does not grow as answers open sub-steps.
+   */
+  readonly group?: string;
   /** Skip the step when the context already has what it asks (e.g. started from a tree node). */
   shouldPrompt?(context: C): boolean;
   prompt(context: C, ui: UserInput, step: StepInfo): Promise<void>;
@@ -29,6 +34,11 @@ export interface WizardOptions<C> {
   title: string;
   prompts: PromptStep<C>[];
   executes?: ExecuteStep<C>[];
+  /**
+   * Index of the prompt to start at, with the answers in the context kept (reopening a wizard at the step
+   * that failed); the prompts before it that apply count as answered, so Back walks through them.
+   */
+  startAt?: number;
 }
 
 export async function runWizard<C>(ui: UserInput, context: C, options: WizardOptions<C>): Promise<C> {
@@ -38,14 +48,26 @@ export async function runWizard<C>(ui: UserInput, context: C, options: WizardOpt
 }
 
 export async function runPrompts<C>(ui: UserInput, context: C, options: WizardOptions<C>): Promise<void> {
-  const shown: number[] = []; // indexes of prompt steps shown, for Back
-  let i = 0;
-  while (i < options.prompts.length) {
-    const step = options.prompts[i];
-    if (step.shouldPrompt && !step.shouldPrompt(context)) { i++; continue; }
-    const remaining = options.prompts.slice(i + 1).filter(s => !s.shouldPrompt || s.shouldPrompt(context)).length;
+  const prompts = options.prompts;
+  const applies = (j: number) => {
+    const step = prompts[j];
+    return !step.shouldPrompt || step.shouldPrompt(context);
+  };
+  const groupOf = (j: number) => prompts[j].group ?? `#${j}`;
+  const start = Math.min(Math.max(options.startAt ?? 0, 0), prompts.length);
+  // Indexes of prompt steps shown (or, before startAt, answered), for Back and the counter.
+  const shown: number[] = [];
+  for (let j = 0; j < start; j++) if (applies(j)) shown.push(j);
+  let i = start;
+  while (i < prompts.length) {
+    const step = prompts[i];
+    if (!applies(i)) { i++; continue; }
+    const before = new Set(shown.map(groupOf));
+    const remaining = prompts.map((_, j) => j).filter(j => j > i && applies(j)).map(groupOf);
+    const number = new Set([...before, groupOf(i)]).size;
+    const total = new Set([...before, groupOf(i), ...remaining]).size;
     try {
-      await step.prompt(context, ui, { title: options.title, step: shown.length + 1, totalSteps: shown.length + 1 + remaining, canGoBack: shown.length > 0 });
+      await step.prompt(context, ui, { title: options.title, step: number, totalSteps: total, canGoBack: shown.length > 0 });
       shown.push(i);
       i++;
     } catch (e) {

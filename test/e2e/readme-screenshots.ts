@@ -1,4 +1,4 @@
-// `npm run screenshots`: after the tour and schedule scenarios ran, copies the README's images from
+// `npm run screenshots`: after the tour, schedule and first-hour scenarios ran, copies the README's images from
 // test-results/e2e into media/screenshots (PNG as Chromium wrote them).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +13,8 @@ const README_IMAGES: Record<string, string> = {
   'definitions-reference-completion.png': 'definitions-completion.png',
   'ship-deployed.png': 'definition-deploy.png',
   'ship-compare.png': 'definition-compare.png',
+  'first-hour-connection-sign-in-failed.png': 'first-hour-connection-sign-in-failed.png',
+  'first-hour-filter.png': 'first-hour-filter.png',
 };
 
 const target = path.join(REPO_ROOT, 'media', 'screenshots');

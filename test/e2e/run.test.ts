@@ -64,9 +64,9 @@ describe('run a workflow from the editor', function () {
     await row('asset-check').waitFor();
     await wb().screenshot('run-pick-workflow');
     await row('asset-check').click();
-    await row(/1 task · One function task/).waitFor();
+    await row(/v1 · 1 task.*One function task/).waitFor();
     await wb().screenshot('run-pick-version');
-    await row(/1 task/).click();
+    await row(/v1 · 1 task/).click();
     await page.locator('.quick-input-widget', { hasText: 'key=value' }).waitFor();
     await quickInput.fill('ticket=E2E-1');
     await wb().screenshot('run-metadata');
@@ -80,10 +80,10 @@ describe('run a workflow from the editor', function () {
     assert.equal(sb!.requests.count({ method: 'POST', path: /\/workflows\/asset-check\/versions\/1\/run$/ }), 1);
 
     await wb().clickNotificationButton(/Run of asset-check@1 completed/, 'Show Details');
-    // The details document is read-only and names the execution's workflow and version.
-    const tab = page.locator('.tabs-container .tab', { hasText: /asset-check/ }).first();
+    // The details open rendered, in a tab named by the execution's workflow, version and start.
+    const tab = page.locator('.tabs-container .tab', { hasText: /^asset-check v1 · / }).first();
     await tab.waitFor({ timeout: 30_000 });
-    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'asset-check' }).first().waitFor({ timeout: 30_000 });
+    await page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText(/asset-check version 1: Completed/).waitFor({ timeout: 30_000 });
     await wb().screenshot('run-details');
   });
 });

@@ -44,6 +44,8 @@ async function main(): Promise<number> {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
   });
   console.log(`e2e tests: ${stats.passes} passing, ${stats.failures} failing${stats.pending ? `, ${stats.pending} pending` : ''}`);
+  // The tier's count alone on a line, in the form every tier prints (npm test sums them).
+  console.log(`e2e: ${stats.passes} passed, ${stats.failures} failed`);
   const shots = path.relative(process.cwd(), SCREENSHOT_DIR);
   console.log(`e2e screenshots: ${shots.startsWith('..') ? SCREENSHOT_DIR : shots}/`);
   return stats.failures > 0 || stats.passes === 0 ? 1 : 0;

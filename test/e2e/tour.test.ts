@@ -58,37 +58,40 @@ describe('tour of the demo seed', function () {
     await page.locator('.quick-input-widget', { hasText: 'key=value' }).waitFor();
     await page.keyboard.press('Enter');
 
-    // Revealed and selected under its version while it runs; expand it to watch the tasks.
+    // Revealed, selected and expanded under its version while it runs: the tasks turn green one by one,
+    // and those not started yet show greyed; the status bar says a run is being followed.
     const running = w.treeItem(/^Running/);
     await running.waitFor({ timeout: 30_000 });
-    await running.click();
-    await page.keyboard.press('ArrowRight');
-    await w.treeItem(/^Extract SAP assets|^extract-sources/).waitFor({ timeout: 30_000 });
+    await w.treeItem(/^extract-sources/).waitFor({ timeout: 30_000 });
+    await w.page.locator('.statusbar-item', { hasText: /daily-asset-sync v2/ }).first().waitFor({ timeout: 30_000 });
     await page.mouse.move(1200, 700);
     await shot(w, 'tree-running');
 
     const message = await w.notification(/Run of daily-asset-sync@2 completed/, 120_000);
     assert.match(message, /^Run of daily-asset-sync@2 completed in \d/);
     await w.treeItem(/^Refresh asset hierarchy|^refresh-asset-hierarchy/).waitFor();
+    // The details open rendered, in a tab named by the run.
     await w.clickNotificationButton(/Run of daily-asset-sync@2 completed/, 'Show Details');
-    await page.locator('.editor-instance .monaco-editor .view-lines', { hasText: 'daily-asset-sync' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: /^daily-asset-sync v2 · / }).first().waitFor({ timeout: 30_000 });
+    await page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText(/Tasks/).first().waitFor({ timeout: 30_000 });
     await page.mouse.move(1200, 700);
     await shot(w, 'tree-run-details');
-
-    // The rendered details: VS Code's own Markdown preview of the read-only document.
-    await w.runCommand('Markdown: Open Preview');
-    await page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText(/Tasks/).first().waitFor({ timeout: 30_000 });
+    // Further down the rendered details: every task with its status, times, input and output.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe');
+    await preview.getByRole('heading', { name: /^Tasks \(4 of 4 defined\)/ }).scrollIntoViewIfNeeded();
     await shot(w, 'execution-details');
 
-    // A failed run of the same version: the failing task's tooltip says why.
+    // A failed run of the same version: the task its reason names is the red one, the task after it was
+    // skipped, each took its own time; the failing task's tooltip says why.
     await w.runCommand('View: Focus into Primary Side Bar');
     const failed = w.treeItem(/^Failed \d+ days ago/).first();
     await failed.click({ timeout: 30_000 });
     await page.keyboard.press('ArrowRight');
-    const failingTask = w.treeItem(/^refresh-asset-hierarchy transformation .*retries/).first();
+    const failingTask = w.treeItem(/^contextualize-assets Failed · function/).first();
     await failingTask.waitFor({ timeout: 30_000 });
+    await w.treeItem(/^refresh-asset-hierarchy Skipped · transformation/).first().waitFor();
     await failingTask.hover();
-    await page.locator('.monaco-hover', { hasText: /Failed/ }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.monaco-hover', { hasText: /TimeoutError/ }).first().waitFor({ timeout: 15_000 });
     await shot(w, 'tree-tasks');
     assert.equal(sb!.requests.count({ method: 'POST', path: /\/workflows\/daily-asset-sync\/versions\/2\/run$/ }), 1);
     assert.deepEqual(w.pageErrors, []);

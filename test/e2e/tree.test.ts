@@ -72,8 +72,8 @@ describe('workflows tree in the workbench', function () {
     // The active connection is expanded: its workflows are listed.
     await w.treeItem(/^site-batch-processing/).waitFor({ timeout: 60_000 });
     await w.clickTreeItem(/^site-batch-processing/);
-    await w.treeItem(/^1 3 tasks/).waitFor();
-    await (await itemBelow(w, /^site-batch-processing/, /^1 3 tasks/)).click();
+    await w.treeItem(/^v1 · 3 tasks/).waitFor();
+    await (await itemBelow(w, /^site-batch-processing/, /^v1 · 3 tasks/)).click();
     await w.treeItem(/^Completed/).waitFor();
     await (await itemBelow(w, /^site-batch-processing/, /^Completed/)).click();
     await w.treeItem(/^plan-batches/).waitFor();
@@ -97,13 +97,13 @@ describe('workflows tree in the workbench', function () {
     const w = wb();
     await w.clickTreeItem(/^release-approval/);
     // The versions of release-approval come right after it.
-    await w.treeItem(/^1 2 tasks/).waitFor();
-    await (await itemBelow(w, /^release-approval/, /^1 2 tasks/)).click();
+    await w.treeItem(/^v1 · 2 tasks/).waitFor();
+    await (await itemBelow(w, /^release-approval/, /^v1 · 2 tasks/)).click();
     await w.treeItem(/^Running/).waitFor();
     const running = await itemBelow(w, /^release-approval/, /^Running/);
     assert.equal(await running.locator('.codicon-sync.codicon-modifier-spin, .codicon-sync~spin, .codicon-modifier-spin').count() > 0, true, 'a spinning icon');
     await running.click();
-    await w.treeItem(/^request-approval.*waiting for completion/).waitFor();
+    await w.treeItem(/^request-approval Waiting for completion · function/).waitFor();
     await w.page.mouse.move(900, 500);
     await w.screenshot('tree-running-execution');
   });
@@ -111,16 +111,12 @@ describe('workflows tree in the workbench', function () {
   it('opens the details of an execution from its context menu', async () => {
     const w = wb();
     await w.chooseFromContextMenu(await itemBelow(w, /^site-batch-processing/, /^Completed/), /Show Execution Details/);
-    const tab = w.page.locator('.tabs-container .tab', { hasText: 'site-batch-processing@1.md' });
+    // Opened rendered, in a tab named by the execution: workflow, version and when it started.
+    const tab = w.page.locator('.tabs-container .tab', { hasText: /^site-batch-processing v1 · / });
     await tab.waitFor({ timeout: 30_000 });
-    const editor = w.page.locator('.editor-instance .monaco-editor .view-lines').first();
-    await editor.getByText('site-batch-processing version 1: Completed').waitFor();
+    await w.page.frameLocator('iframe.webview.ready').frameLocator('iframe').getByText('site-batch-processing version 1: Completed').waitFor({ timeout: 30_000 });
+    assert.equal(await w.page.locator('.editor-instance .monaco-editor .view-lines').count(), 0, 'no Markdown source on screen');
     await w.page.mouse.move(900, 500);
-    await w.screenshot('execution-details');
-    // The rendered Markdown, as a reader prefers it.
-    await w.runCommand('Markdown: Open Preview to the Side');
-    await w.page.locator('.webview, iframe.webview').first().waitFor({ timeout: 30_000 });
-    await new Promise(r => setTimeout(r, 1500));
     await w.screenshot('execution-details-preview');
     assert.deepEqual(w.pageErrors.filter(e => /cdf|workflow/i.test(e)), []);
   });

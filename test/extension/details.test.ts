@@ -9,7 +9,29 @@ import { addApprovalWorkflow, transformationTask } from './support/workflows';
 import { executionHelpers, labelOf, sleep, until, useTreeHarness } from './tree-fixtures';
 
 function detailsTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'cdf-workflows');
+  return vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => detailsUriOf(t) !== undefined);
+}
+
+function detailsUriOf(tab: vscode.Tab | undefined): vscode.Uri | undefined {
+  const input = tab?.input;
+  const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return uri?.scheme === 'cdf-workflows' ? uri : undefined;
+}
+
+/** The details or logs document of the active tab: its URI, its editor (the rendered preview) and text. */
+function activeDetails(): { uri: vscode.Uri; tab: vscode.Tab; text: string } | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  const uri = detailsUriOf(tab);
+  if (!tab || !uri) return undefined;
+  const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
+  return { uri, tab, text: doc?.getText() ?? '' };
+}
+
+/** Opened rendered: the Markdown preview is the tab's editor, titled by the document's name. */
+function assertRendered(tab: vscode.Tab, title: RegExp): void {
+  assert.ok(tab.input instanceof vscode.TabInputCustom, `the tab is not the rendered preview: ${JSON.stringify(tab.input)}`);
+  assert.equal(tab.input.viewType, 'vscode.markdown.preview.editor');
+  assert.match(tab.label, title);
 }
 
 describe('details documents', function () {
@@ -19,7 +41,7 @@ describe('details documents', function () {
 
   const client = () => harness().client();
   const { run, nodeOf, errors } = executionHelpers(harness);
-  const activeText = () => vscode.window.activeTextEditor?.document.getText() ?? '';
+  const activeText = () => activeDetails()?.text ?? '';
 
   before(() => {
     const { sb, api, connection } = harness();
@@ -48,19 +70,24 @@ describe('details documents', function () {
     const h = harness();
     const e = await run('report', '1', { assetExternalId: 'pump-station-01', note: '| not a table | `code` <b>' }, { source: 'vscode-test' });
     await clock.advance(10_000);
-    await vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', await nodeOf('report', '1', e.id));
+    const opened = await vscode.commands.executeCommand<vscode.Uri>('cdfWorkflows.showExecutionDetails', await nodeOf('report', '1', e.id));
     assert.deepEqual(errors(), []);
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor);
-    const uri = editor.document.uri;
+    const active = activeDetails();
+    assert.ok(active, 'the details are the active tab');
+    const uri = active.uri;
+    assert.equal(uri.toString(), opened.toString());
     assert.equal(uri.scheme, 'cdf-workflows');
-    assert.equal(uri.path, `/${h.connection}/executions/${e.id}/report@1.md`);
-    assert.equal(editor.document.languageId, 'markdown');
-    const text = editor.document.getText();
+    // The tab says which execution: workflow, version and when it started.
+    assert.match(uri.path, new RegExp(`^/${h.connection}/executions/${e.id}/report v1 · \\w{3} \\d+, \\d+:\\d\\d\\s[AP]M\\.md$`));
+    assertRendered(active.tab, /^report v1 · \w{3} \d+, \d+:\d\d\s[AP]M\.md$/);
+    const doc = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
+    assert.equal(doc?.languageId, 'markdown');
+    const text = active.text;
     assert.match(text, /^# ✔ report version 1: Completed\n/);
     assert.match(text, /\| Workflow \| `report` \|/);
     assert.match(text, /\| Version \| `1` \|/);
-    assert.match(text, /\| Duration \| \d+ s \|/);
+    assert.match(text, /\| Duration \| \d+s \|/);
+    assert.match(text, /\| Started by \| run from VS Code \|/);
     assert.match(text, new RegExp(`\\| Execution id \\| \`${e.id}\` \\|`));
     assert.match(text, /## Input\n\n```json\n\{\n {2}"assetExternalId": "pump-station-01",/);
     assert.match(text, /\| `source` \| vscode-test \|/);
@@ -83,7 +110,7 @@ describe('details documents', function () {
     await vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', { connection: h.connection, executionId: e.id });
     assert.equal(detailsTabs().length, 1);
     assert.equal(vscode.workspace.textDocuments.filter(d => d.uri.scheme === 'cdf-workflows' && d.uri.path.includes(e.id)).length, 1);
-    assert.match(vscode.window.activeTextEditor?.document.uri.path ?? '', new RegExp(e.id));
+    assert.match(activeDetails()?.uri.path ?? '', new RegExp(e.id));
   });
 
   it('refreshes while the execution runs, and stops following it once closed', async () => {
@@ -96,8 +123,8 @@ describe('details documents', function () {
       const e = await run('approval', '1');
       await clock.advance(2000);
       const ref = { connection: h.connection, executionId: e.id };
-      await vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', ref);
-      const doc = vscode.window.activeTextEditor!.document;
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('cdfWorkflows.showExecutionDetails', ref);
+      const doc = await vscode.workspace.openTextDocument(uri);
       assert.match(doc.getText(), /^# ⟳ approval version 1: Running/);
       assert.match(doc.getText(), /this document refreshes while the execution runs/);
       assert.match(doc.getText(), /### ⟳ wait: In progress/);
@@ -135,13 +162,15 @@ describe('details documents', function () {
     const build = (await h.children(await nodeOf('report', '1', e.id))).find(t => labelOf(t) === 'build')!;
     await vscode.commands.executeCommand('cdfWorkflows.showFunctionLogs', build);
     assert.deepEqual(errors(), []);
-    const editor = vscode.window.activeTextEditor!;
-    assert.equal(editor.document.uri.scheme, 'cdf-workflows');
-    assert.match(editor.document.uri.path, /\/functions\/\d+\/calls\/\d+\/logs\.md$/);
-    const text = editor.document.getText();
+    const active = activeDetails();
+    assert.ok(active, 'the logs are the active tab');
+    // Titled by the task and the execution, so two logs tabs can be told apart.
+    assert.match(active.uri.path, /\/functions\/\d+\/calls\/\d+\/build logs · report v1 · \w{3} \d+, \d+:\d\d\s[AP]M\.md$/);
+    assertRendered(active.tab, /^build logs · report v1 · /);
+    const text = active.text;
     assert.match(text, /^# Logs of call \d+ of fn-report: Completed\n/);
     assert.match(text, /\| Task \| report@1 › build \|/);
-    assert.match(text, /\| Duration \| 1 s \|/);
+    assert.match(text, /\| Duration \| 1s \|/);
     assert.match(text, /## Response\n\n```json\n\{\n {2}"rows": 3,/);
     assert.match(text, /## Logs \(2 lines\)\n\n```log\n.*starting report for pump-station-01\n.*wrote 3 rows\n```/);
   });
@@ -153,7 +182,7 @@ describe('details documents', function () {
     const followed = h.api.services.tracker.follow({ connection: h.connection, executionId: e.id }, e);
     await clock.advance(10_000);
     await followed;
-    await until(() => vscode.window.activeTextEditor?.document.uri.path.includes(e.id) ?? false, 'the details document to open');
+    await until(() => activeDetails()?.uri.path.includes(e.id) ?? false, 'the details document to open');
     assert.match(activeText(), /^# ✔ report version 1: Completed/);
     h.ui.assertAllUsed();
   });

@@ -41,20 +41,23 @@ describe('execution actions', function () {
     const node = await nodeOf('approval', '1', e.id);
     assert.ok(hasToken(node, 'cancelable'));
 
-    // Dismissing the question sends nothing.
+    // Dismissing the question, or Keep Running, sends nothing.
     h.sb.requests.reset();
-    h.ui.script({ ask: undefined });
+    h.ui.script({ ask: undefined }, { ask: 'Keep Running' });
+    await vscode.commands.executeCommand('cdfWorkflows.cancelExecution', node);
     await vscode.commands.executeCommand('cdfWorkflows.cancelExecution', node);
     assert.equal(h.count('POST', /\/cancel$/), 0);
     assert.equal((await retrieve(e.id)).status, 'RUNNING');
 
-    h.ui.script({ ask: 'Cancel with Reason...' }, { input: 'superseded by a manual run' });
+    h.ui.script({ ask: 'Cancel Execution with Reason...' }, { input: 'superseded by a manual run' });
     await vscode.commands.executeCommand('cdfWorkflows.cancelExecution', node);
     h.ui.assertAllUsed();
     const question = h.ui.messages.find(m => m.modal)!;
     assert.equal(question.kind, 'warning');
     assert.match(question.message, /^Cancel the execution of approval@1 started /);
-    assert.deepEqual(question.actions, ['Cancel Execution', 'Cancel with Reason...']);
+    // Three buttons, and only two of them cancel: the dialog's own close button keeps it running.
+    assert.deepEqual(question.actions, ['Cancel Execution', 'Cancel Execution with Reason...']);
+    assert.equal(question.cancel, 'Keep Running');
     assert.equal(h.count('POST', new RegExp(`/workflows/executions/${e.id}/cancel$`)), 1);
     const after = await retrieve(e.id);
     assert.equal(after.status, 'TERMINATED');
@@ -70,7 +73,7 @@ describe('execution actions', function () {
     const e = await run('approval', '1');
     await clock.advance(2000);
     h.sb.requests.reset();
-    h.ui.script({ ask: 'Cancel with Reason...' }, { input: 'x'.repeat(501) });
+    h.ui.script({ ask: 'Cancel Execution with Reason...' }, { input: 'x'.repeat(501) });
     await vscode.commands.executeCommand('cdfWorkflows.cancelExecution', { connection: h.connection, executionId: e.id });
     assert.equal(h.count('POST', /\/cancel$/), 0);
     assert.match(errors()[0] ?? '', /501 characters; CDF allows 500/);

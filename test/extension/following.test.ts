@@ -54,7 +54,7 @@ describe('following running executions', function () {
 
   it(`follows ${RUNNING} visible running executions with one list request per interval and no read by id`, async () => {
     const h = harness();
-    const version = await h.node('approval', '1');
+    const version = await h.node('approval', 'v1');
     const nodes = await h.children(version);
     assert.equal(nodes.filter(n => executionOf(n).status === 'RUNNING').length, RUNNING);
     await until(() => ids.every(id => h.api.services.tracker.isFollowing({ connection: h.connection, executionId: id })), 'every running execution to be followed');
@@ -77,7 +77,7 @@ describe('following running executions', function () {
     });
     assert.deepEqual([...after.reads].sort(), [...ended].sort(), 'one read for each execution whose status changed');
     assert.ok(after.lists >= 1 && after.lists <= 3, `${after.lists} list requests`);
-    const nodes = await h.children(await h.node('approval', '1'));
+    const nodes = await h.children(await h.node('approval', 'v1'));
     for (const id of ended) {
       const node = nodes.find(n => executionOf(n).id === id)!;
       assert.equal(labelOf(node), 'Terminated');
@@ -88,7 +88,7 @@ describe('following running executions', function () {
 
   it('reads an expanded running execution by id so its tasks stay live, without costing the collapsed ones anything', async () => {
     const h = harness();
-    const nodes = await h.children(await h.node('approval', '1'));
+    const nodes = await h.children(await h.node('approval', 'v1'));
     const expanded = nodes.find(n => executionOf(n).id === ids[10])!;
     await h.children(expanded); // its children asked for: it is expanded
     const ref = { connection: h.connection, executionId: ids[10] };
@@ -105,9 +105,9 @@ describe('following running executions', function () {
     const run = await client.executions.run('solo', '1');
     await clock.advance(1000);
     const ref = { connection: h.connection, executionId: run.id };
-    const version = await h.node('solo', '1');
+    const version = await h.node('solo', 'v1');
     await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
-    const nodeOf = async (): Promise<NodeLike> => (await h.children(await h.node('solo', '1'))).find(n => executionOf(n).id === run.id)!;
+    const nodeOf = async (): Promise<NodeLike> => (await h.children(await h.node('solo', 'v1'))).find(n => executionOf(n).id === run.id)!;
     assert.equal(iconOf(await nodeOf()), 'sync~spin');
 
     h.sb.faults.add({ method: 'GET', path: new RegExp(`/workflows/executions/${run.id}$`), count: 1000, kind: 500 });
@@ -135,7 +135,7 @@ describe('following running executions', function () {
 
   it('stops listing a version once it is collapsed, and lists it again when it is expanded', async () => {
     const h = harness();
-    const version = await h.node('approval', '1');
+    const version = await h.node('approval', 'v1');
     await h.api.tree.view.reveal(version as never, { expand: true });
     await until(() => h.api.services.tracker.listedVersions > 0, 'the version to be listed');
     await vscode.commands.executeCommand('workbench.actions.treeView.cdfWorkflows.explorer.collapseAll');

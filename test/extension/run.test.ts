@@ -199,7 +199,7 @@ describe('run a workflow with a JSON file', function () {
       const editor = await vscode.window.showTextDocument(doc);
       await editor.edit(e => e.insert(new vscode.Position(1, 2), '"unsaved": true,\n  '));
       assert.ok(doc.isDirty);
-      ui.script({ pick: 'wf-run' }, { pick: '1' }, { input: 'ticket=OPS-1, source=tests' });
+      ui.script({ pick: 'wf-run' }, { pick: /^v1 · / }, { input: 'ticket=OPS-1, source=tests' });
 
       const execution = await command<{ id: string; workflowExternalId: string; version: string }>('cdfWorkflows.runWorkflow');
       assert.deepEqual(errorShown(), []);
@@ -211,7 +211,7 @@ describe('run a workflow with a JSON file', function () {
       // The prompts: workflow, version (newest first, with task counts), metadata; one step counter.
       const [wfPick, versionPick, metaBox] = ui.prompts;
       assert.deepEqual(wfPick.labels, ['wf-gone', 'wf-other', 'wf-run']);
-      assert.deepEqual(versionPick.labels, ['2', '1']);
+      assert.deepEqual(versionPick.labels, ['v2 · 2 tasks', 'v1 · 1 task']);
       assert.deepEqual([wfPick.step, versionPick.step, metaBox.step], [1, 2, 3]);
       assert.equal(metaBox.totalSteps, 3);
       assert.match(metaBox.prompt ?? '', /at most 9/);
@@ -228,7 +228,7 @@ describe('run a workflow with a JSON file', function () {
       assert.deepEqual(done.actions, ['Show Details']);
       assert.equal(count('POST', RUN_POST), 1);
 
-      const version = await treeNode(api, MAIN, 'wf-run', '1');
+      const version = await treeNode(api, MAIN, 'wf-run', 'v1');
       const children = await version.getChildren();
       assert.ok(
         children.some(c => c.id.includes(execution.id) || JSON.stringify(c.getTreeItem().id ?? '').includes(execution.id)),
@@ -242,7 +242,7 @@ describe('run a workflow with a JSON file', function () {
       const before = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
       assert.deepEqual(before.map(l => l.command?.title), [], 'no CodeLens before the first run');
 
-      ui.script({ pick: 'wf-run' }, { pick: '2' }, { input: 'ticket=OPS-2' });
+      ui.script({ pick: 'wf-run' }, { pick: /^v2 · / }, { input: 'ticket=OPS-2' });
       const first = await command<{ id: string }>('cdfWorkflows.runWorkflow', uri);
       assert.ok(first, JSON.stringify(errorShown()));
 
@@ -280,7 +280,7 @@ describe('run a workflow with a JSON file', function () {
 
     it('asks for a file when no JSON editor is active, and goes Back from the version to the workflow', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      ui.script({ file: file('picked.json').fsPath }, { pick: 'wf-run' }, BACK, { pick: 'wf-other' }, { pick: '1' }, { input: '' });
+      ui.script({ file: file('picked.json').fsPath }, { pick: 'wf-run' }, BACK, { pick: 'wf-other' }, { pick: /^v1 · / }, { input: '' });
       const run = await command<{ workflowExternalId: string }>('cdfWorkflows.runWorkflow');
       assert.ok(run, JSON.stringify(errorShown()));
       ui.assertAllUsed();
@@ -289,7 +289,7 @@ describe('run a workflow with a JSON file', function () {
     });
 
     it('runs a version from its tree node with the active editor, or with a chosen file', async () => {
-      const node = await treeNode(api, MAIN, 'wf-other', '1');
+      const node = await treeNode(api, MAIN, 'wf-other', 'v1');
       await vscode.window.showTextDocument(file('node.json'));
       ui.script({ pick: /^Active editor \(run\/node\.json\)$/ }, { input: '' });
       const fromEditor = await command<{ id: string; workflowExternalId: string }>('cdfWorkflows.runVersion', node);
@@ -375,7 +375,8 @@ describe('run a workflow with a JSON file', function () {
       assert.ok(warning);
       assert.equal(warning.modal, true);
       assert.equal(warning.message, 'wf-run@2 reads an input key that run/missing-key.json does not have: runDate (task report).');
-      assert.deepEqual(warning.actions, ['Run Anyway']);
+      // The safe choice first (the modal's default): add the key to the file; running anyway comes second.
+      assert.deepEqual(warning.actions, ['Add Missing Keys', 'Run Anyway']);
       assert.deepEqual(errorShown(), [], 'cancelling is silent');
       assert.equal(count('GET', /\/workflows\/wf-run\/versions\/2$/), 1, 'the definition was read');
       assert.equal(count('POST', /\/sessions$/), 0);
@@ -390,18 +391,18 @@ describe('run a workflow with a JSON file', function () {
     it('refuses bad metadata as it is typed and sends nothing', async () => {
       const uri = file('daily.json');
       const ten = Array.from({ length: 10 }, (_, i) => `k${i}=v`).join(', ');
-      ui.script({ pick: 'wf-run' }, { pick: '1' }, { input: ten });
+      ui.script({ pick: 'wf-run' }, { pick: /^v1 · / }, { input: ten });
       assert.equal(await command('cdfWorkflows.runWorkflow', uri), undefined);
       assert.equal(
         ui.prompts[2].validation,
         'Run metadata has 10 entries; at most 9 are allowed: CDF allows 10 and the extension adds its run id (cdf-workflows-run-id) as one of them. Remove 1.',
       );
       ui.reset();
-      ui.script({ pick: 'wf-run' }, { pick: '1' }, { input: 'ticket=1, =2' });
+      ui.script({ pick: 'wf-run' }, { pick: /^v1 · / }, { input: 'ticket=1, =2' });
       assert.equal(await command('cdfWorkflows.runWorkflow', uri), undefined);
       assert.equal(ui.prompts[2].validation, 'Run metadata entry "=2" has no key before "="; write it as key=value.');
       ui.reset();
-      ui.script({ pick: 'wf-run' }, { pick: '1' }, { input: `${'k'.repeat(33)}=v` });
+      ui.script({ pick: 'wf-run' }, { pick: /^v1 · / }, { input: `${'k'.repeat(33)}=v` });
       assert.equal(await command('cdfWorkflows.runWorkflow', uri), undefined);
       assert.match(ui.prompts[2].validation ?? '', /is 33 characters; keys may have at most 32/);
       assert.equal(count('POST', /\/sessions$/), 0);
@@ -450,7 +451,7 @@ describe('run a workflow with a JSON file', function () {
     it('says the version is gone when it was deleted after the file was last run with it (404)', async () => {
       const gone = file('gone.json');
       await vscode.workspace.openTextDocument(gone);
-      ui.script({ pick: 'wf-gone' }, { pick: '1' }, { input: '' });
+      ui.script({ pick: 'wf-gone' }, { pick: /^v1 · / }, { input: '' });
       assert.ok(await command('cdfWorkflows.runWorkflow', gone), JSON.stringify(errorShown()));
       await (await client()).versions.delete([{ workflowExternalId: 'wf-gone', version: '1' }]);
       await quiet();

@@ -93,6 +93,8 @@ async function main(): Promise<number> {
     console.error(`${label}: the extension host reported no results (did it start? is out/test/extension/index.js built?)`);
     return 1;
   }
+  // The tier's count alone on a line, in the form every tier prints (npm test sums them).
+  if (!options.bench) console.log(`extension: ${results.passing} passed, ${results.failing} failed`);
   if (results.failing > 0 || results.total === 0) exitCode = 1;
   return exitCode;
 }

@@ -90,7 +90,7 @@ describe('schedule wizard', function () {
   /** The answers of a function-route run from the palette (workflow, version, method, cron, input, credentials, name, review). */
   const functionRun = (o: { workflow?: string; version?: string; cron?: string; name: string; input?: 'none' | 'file'; credentials?: RegExp }) => [
     { pick: o.workflow ?? WORKFLOW },
-    { pick: o.version ?? '1' },
+    { pick: new RegExp(`^v${o.version ?? '1'} · `) },
     { pick: 'Cognite Function + schedule' },
     { input: o.cron ?? '30 2 * * *' },
     USE_CRON,
@@ -199,16 +199,18 @@ describe('schedule wizard', function () {
       assert.equal(outcome?.kind, 'function');
       assert.match(infos().join('\n'), /Scheduled wf-sched@1: "Nightly wf-sched" at 30 2 \* \* \* \(UTC\), trigger function "workflow-trigger" created\. Next run /);
 
-      // One step counter over the prompts; the cron box shows the description and five fire times.
+      // One step counter over the prompts, the same total from the first step to the last; the cron box
+      // and the five fire times after it are one step (When).
       const [wf, version, method, cron, nextRuns, input, credentials, name, review] = ui.prompts;
-      assert.deepEqual([wf, version, method, cron, nextRuns, input, credentials, name, review].map(p => p.step), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      assert.equal(review.totalSteps, 9);
-      assert.deepEqual(version.labels, ['2', '1'], 'newest version first');
+      assert.deepEqual([wf, version, method, cron, nextRuns, input, credentials, name, review].map(p => p.step), [1, 2, 3, 4, 4, 5, 6, 7, 8]);
+      assert.deepEqual([...new Set(ui.prompts.map(p => p.totalSteps))], [8], 'the total never changes');
+      assert.deepEqual(version.labels, ['v2 · 1 task', 'v1 · 1 task'], 'newest version first');
       // The box says what the expression means and when it runs next; the step after lists five runs.
-      assert.match(cron.validation ?? '', /^At 02:30 AM \(UTC\) · next run \w{3} \d{4}-\d{2}-\d{2} 02:30 UTC/);
+      assert.match(cron.validation ?? '', /^At 02:30 AM \(UTC\) · next run \w{3}, \w{3} \d+, 2:30\sAM UTC/);
       const rows = (nextRuns.labels ?? []).filter(l => l.startsWith('$(calendar)'));
       assert.equal(rows.length, 5);
-      for (const row of rows) assert.match(row, /^\$\(calendar\) \w{3} \d{4}-\d{2}-\d{2} 02:30 UTC/);
+      for (const row of rows) assert.match(row, /^\$\(calendar\) \w{3}, \w{3} \d+, 2:30\sAM UTC/);
+      for (const row of rows) assert.equal(row.split('UTC').length - 1, 1, `UTC once: ${row}`);
       assert.ok(review.labels?.some(l => /Create trigger function "workflow-trigger"/.test(l)), review.labels?.join(' | '));
       assert.ok(review.labels?.some(l => /Create schedule "Nightly wf-sched"/.test(l)));
 
@@ -220,6 +222,8 @@ describe('schedule wizard', function () {
         workflowExternalId: WORKFLOW,
         version: '1',
         input: { assetExternalId: 'pump-station-01', window: { start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z' }, dryRun: true },
+        // The schedule names itself in the runs it starts, so the tree can say what started them.
+        metadata: { 'cdf-workflows:schedule': 'Nightly wf-sched' },
       });
 
       // 02:30 UTC on Monday: the schedule calls the trigger function, whose handler.py runs the workflow.
@@ -230,28 +234,30 @@ describe('schedule wizard', function () {
       assert.ok(execution, 'the schedule started an execution');
       const detailed = await c.executions.retrieve(execution.id);
       assert.deepEqual(detailed.input, created.data?.['input']);
+      assert.equal(detailed.metadata['cdf-workflows:schedule'], 'Nightly wf-sched');
       api.tree.refresh();
-      const versionNode = await node(WORKFLOW, '1');
+      const versionNode = await node(WORKFLOW, 'v1');
       const executions = await children(versionNode);
-      assert.ok(executions.some(n => (n as unknown as { execution?: { id: string } }).execution?.id === execution.id), 'the execution shows under its version');
+      const scheduled = executions.find(n => (n as unknown as { execution?: { id: string } }).execution?.id === execution.id);
+      assert.ok(scheduled, 'the execution shows under its version');
+      assert.match(String(scheduled.getTreeItem().description), / · schedule Nightly wf-sched$/, 'the row says which schedule started it');
       // The schedule in the tree: cron and version, the next run, and the call it made.
       const scheduleNode = (await children(await node(WORKFLOW, 'Schedules'))).find(n => labelOf(n) === 'Nightly wf-sched');
       assert.ok(scheduleNode);
-      assert.match(String(scheduleNode.getTreeItem().description), /^30 2 \* \* \* · version 1/);
+      assert.match(String(scheduleNode.getTreeItem().description), /^30 2 \* \* \* · v1/);
       assert.ok(hasToken(scheduleNode, 'runnableSchedule') && hasToken(scheduleNode, 'editableSchedule') && hasToken(scheduleNode, 'deletableSchedule'));
       const [next, lastRun] = await children(scheduleNode);
       // Next runs count from the real time (the extension does not know the sandbox clock).
-      assert.match(labelOf(next), /^Next run \w{3} \d{4}-\d{2}-\d{2} 02:30 UTC$/);
+      assert.match(labelOf(next), /^Next run \w{3}, \w{3} \d+, 2:30\sAM UTC/);
       assert.match(String(lastRun.getTreeItem().description), /^Completed/);
       await assertNoOrphans();
     });
 
     it('deploys a native trigger from a version node with new credentials stored in SecretStorage, firing in its time zone', async () => {
-      const versionNode = await node(WORKFLOW, '2');
+      const versionNode = await node(WORKFLOW, 'v2');
       ui.script(
         { pick: 'Native schedule trigger' },
-        { pick: 'Other time zone...' },
-        { input: 'Asia/Tokyo' },
+        { pick: 'Asia/Tokyo' },
         { input: '0 8 * * 1-5' },
         { pick: /Change the cron expression/ }, // back to the box
         { input: '0 9 * * 1-5' },
@@ -271,12 +277,14 @@ describe('schedule wizard', function () {
       assert.equal(outcome?.id, 'wf-sched-2-schedule');
       const cronBoxes = ui.prompts.filter(p => /read in Asia\/Tokyo/.test(p.prompt ?? ''));
       assert.equal(cronBoxes.length, 2, 'Change went back to the cron box');
-      assert.match(cronBoxes[1].validation ?? '', /^At 09:00 AM, Monday through Friday \(Asia\/Tokyo\) · next run .*09:00 GMT\+9 \(Asia\/Tokyo\) · .* 00:00 UTC/);
+      assert.match(cronBoxes[1].validation ?? '', /^At 09:00 AM, Monday through Friday \(Asia\/Tokyo\) · next run \w{3}, \w{3} \d+, 9:00\sAM GMT\+9 \(Asia\/Tokyo\) · 12:00\sAM UTC/);
       const nextRuns = ui.prompts.filter(p => p.labels?.some(l => l.startsWith('$(calendar)'))).pop();
-      assert.match(nextRuns?.labels?.find(l => l.startsWith('Next runs')) ?? '', /^Next runs: Asia\/Tokyo · UTC/);
-      for (const row of (nextRuns?.labels ?? []).filter(l => l.startsWith('$(calendar)'))) assert.match(row, /09:00 GMT\+9 \(Asia\/Tokyo\) · \w{3} \d{4}-\d{2}-\d{2} 00:00 UTC$/);
+      assert.ok(nextRuns?.labels?.includes('Next runs'));
+      for (const row of (nextRuns?.labels ?? []).filter(l => l.startsWith('$(calendar)'))) assert.match(row, /9:00\sAM GMT\+9 \(Asia\/Tokyo\) · 12:00\sAM UTC/);
       const secretBox = ui.prompts.find(p => /Client secret of scheduler-bot/.test(p.prompt ?? ''));
       assert.ok(secretBox);
+      // The native route: zone and cron one step, the credentials pick, id and secret one step; same total throughout.
+      assert.deepEqual([...new Set(ui.prompts.map(p => p.totalSteps))], [6], 'started from a version node: method, when, input, credentials, name, review');
 
       // The pair is stored: the secret in SecretStorage, only the id in globalState.
       assert.equal(await api.services.context.secrets.get(`cdfWorkflows.scheduleCredentials/${encodeURIComponent('scheduler-bot')}/clientSecret`), BOT_SECRET);
@@ -284,6 +292,10 @@ describe('schedule wizard', function () {
 
       const [t] = (await (await client()).triggers.list()).items;
       assert.deepEqual(t.triggerRule, { triggerType: 'schedule', cronExpression: '0 9 * * 1-5', timezone: 'Asia/Tokyo' });
+      // The trigger names itself in its metadata, which CDF copies to every execution it starts.
+      assert.deepEqual(t.metadata, { 'cdf-workflows:trigger': 'wf-sched-2-schedule' });
+      // Announced in the trigger's own zone with UTC beside it, never in UTC alone.
+      assert.match(infos().join('\n'), /Next run \w{3}, \w{3} \d+, 9:00\sAM GMT\+9 \(Asia\/Tokyo\) · 12:00\sAM UTC/);
       // 09:00 in Tokyo on Tuesday 6 January is 00:00 UTC.
       await clock.advanceTo(Date.UTC(2026, 0, 6, 0, 0, 1));
       await sb.settle();
@@ -295,14 +307,14 @@ describe('schedule wizard', function () {
       const triggers = await children(await node(WORKFLOW, 'Triggers'));
       assert.deepEqual(triggers.map(labelOf), ['wf-sched-2-schedule']);
       const [nextFire, fired] = await children(triggers[0]);
-      assert.match(labelOf(nextFire), /^Next run (Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} 09:00 GMT\+9 \(Asia\/Tokyo\)$/);
+      assert.match(labelOf(nextFire), /^Next run (Mon|Tue|Wed|Thu|Fri), \w{3} \d+, 9:00\sAM GMT\+9 \(Asia\/Tokyo\) · 12:00\sAM UTC/);
       assert.equal(fired.getTreeItem().description, `started ${execution.id}`);
-      const executions = await children(await node(WORKFLOW, '2'));
+      const executions = await children(await node(WORKFLOW, 'v2'));
       assert.ok(executions.some(n => (n as unknown as { execution?: { id: string } }).execution?.id === execution.id));
     });
 
     it('takes the JSON file it was started on as the input and does not ask for one', async () => {
-      ui.script({ pick: 'wf-other' }, { pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 4 * * *' }, USE_CRON, { pick: /^scheduler-bot/ }, { input: 'From file' }, { pick: /Deploy/ });
+      ui.script({ pick: 'wf-other' }, { pick: /^v1 · / }, { pick: 'Cognite Function + schedule' }, { input: '0 4 * * *' }, USE_CRON, { pick: /^scheduler-bot/ }, { input: 'From file' }, { pick: /Deploy/ });
       await schedule(vscode.Uri.file(inputFile()));
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();
@@ -317,7 +329,7 @@ describe('schedule wizard', function () {
 
     it('refuses bad cron expressions live with the field and its allowed values, and shows the preview for good ones', async () => {
       ui.probe('0 2 * *', '0 2 * * * *', '61 * * * *', '0 24 * * *', '0 0 * * FUNDAY', '0 0 * JANUARY *', '*/15 9-17 * * MON-FRI');
-      ui.script({ pick: '1' }, { pick: 'Cognite Function + schedule' }, { input: '0 2 * * *' }, CANCEL);
+      ui.script({ pick: /^v1 · / }, { pick: 'Cognite Function + schedule' }, { input: '0 2 * * *' }, CANCEL);
       // Started from the workflow node: the workflow is not asked, the version is the first step.
       await schedule(await node(WORKFLOW));
       assert.deepEqual(errors(), [], 'cancelling is silent');
@@ -333,7 +345,7 @@ describe('schedule wizard', function () {
       assert.match(byValue['0 0 * JANUARY *'].message, /"JANUARY" in the month field .* names JAN-DEC/);
       for (const bad of ['0 2 * *', '0 2 * * * *', '61 * * * *', '0 24 * * *', '0 0 * * FUNDAY', '0 0 * JANUARY *']) assert.ok(byValue[bad].blocking, bad);
       assert.equal(byValue['*/15 9-17 * * MON-FRI'].blocking, false);
-      assert.match(byValue['*/15 9-17 * * MON-FRI'].message, /^Every 15 minutes, between 09:00 AM and 05:59 PM, Monday through Friday \(UTC\) · next run (Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} \d\d:\d[05] UTC$/);
+      assert.match(byValue['*/15 9-17 * * MON-FRI'].message, /^Every 15 minutes, between 09:00 AM and 05:59 PM, Monday through Friday \(UTC\) · next run (Mon|Tue|Wed|Thu|Fri), \w{3} \d+, \d+:\d[05]\s[AP]M UTC/);
     });
   });
 
@@ -532,7 +544,7 @@ describe('schedule wizard', function () {
     it('edits a function schedule from its node: the wizard is prefilled and the schedule replaced, not duplicated', async () => {
       const target = await scheduleNode('After replace');
       assert.ok(hasToken(target, 'editableSchedule'));
-      ui.script({ pick: '2' }, { input: '45 6 * * *' }, USE_CRON, { pick: 'Keep the current input' }, { pick: /^Client credentials of connection/ }, { pick: /Deploy/ });
+      ui.script({ pick: /^v2 · / }, { input: '45 6 * * *' }, USE_CRON, { pick: 'Keep the current input' }, { pick: /^Client credentials of connection/ }, { pick: /Deploy/ });
       await withClock(vscode.commands.executeCommand('cdfWorkflows.editSchedule', target));
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();
@@ -572,7 +584,7 @@ describe('schedule wizard', function () {
 
       // Edit: the wizard keeps the external id and asks version, zone, cron, input and credentials again.
       assert.ok(hasToken(t, 'editableSchedule'));
-      ui.script({ pick: '2' }, { pick: 'Asia/Tokyo' }, { input: '30 8 * * 1-5' }, USE_CRON, { pick: 'Keep the current input' }, { pick: BOT_PAIR }, { pick: /Deploy/ });
+      ui.script({ pick: /^v2 · / }, { pick: 'Asia/Tokyo' }, { input: '30 8 * * 1-5' }, USE_CRON, { pick: 'Keep the current input' }, { pick: BOT_PAIR }, { pick: /Deploy/ });
       await withClock(vscode.commands.executeCommand('cdfWorkflows.editSchedule', t));
       assert.deepEqual(errors(), []);
       ui.assertAllUsed();

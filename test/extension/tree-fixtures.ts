@@ -104,7 +104,8 @@ export function useTreeHarness(name: string, options: SandboxOptions & { setting
     this.timeout(60_000);
     const api = await extensionApi();
     const { settings: wanted, ...sandboxOptions } = options;
-    const sb = await startSandbox({ quiet: true, ...sandboxOptions, clients: [{ clientId: 'tree-client', clientSecret: secret }] });
+    // The harness's own client first (the connection signs in with it), then any the suite adds.
+    const sb = await startSandbox({ quiet: true, ...sandboxOptions, clients: [{ clientId: 'tree-client', clientSecret: secret }, ...(sandboxOptions.clients ?? [])] });
     for (const [k, v] of Object.entries(wanted ?? {})) await vscode.workspace.getConfiguration('cdfWorkflows').update(k, v, vscode.ConfigurationTarget.Global);
     api.services.connections.setClientOptions({ retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetries: 2 } });
     await api.services.connections.save(
@@ -181,7 +182,7 @@ export function executionHelpers(harness: () => TreeHarness): ExecutionHelpers {
     retrieve: async id => (await harness().client()).executions.retrieve(id),
     nodeOf: async (workflow, version, id) => {
       const h = harness();
-      const v = await h.node(workflow, version);
+      const v = await h.node(workflow, /^\d/.test(version) ? `v${version}` : version);
       await vscode.commands.executeCommand('cdfWorkflows.refresh', v);
       const node = (await h.children(v)).find(n => executionOf(n).id === id);
       assert.ok(node, `execution ${id} is not under ${workflow} ${version}`);

@@ -92,10 +92,12 @@ describe('workflows tree', function () {
 
     h.sb.requests.reset();
     const versions = await h.children(assetSync);
-    assert.deepEqual(versions.map(labelOf), ['2', '1', 'Schedules', 'Triggers']);
+    assert.deepEqual(versions.map(labelOf), ['v2', 'v1', 'Schedules', 'Triggers']);
     assert.equal(h.count(), 1, 'expanding a workflow costs one request; Schedules and Triggers wait until expanded');
     const v2 = versions[0];
-    assert.match(String(v2.getTreeItem().description), /^3 tasks · updated (just now|\d+ min ago)$/);
+    assert.match(String(v2.getTreeItem().description), /^3 tasks · updated (now|\d+ seconds ago|\d+ minutes? ago)$/);
+    // Read as one line, never "2 3 tasks".
+    assert.match(v2.getTreeItem().accessibilityInformation?.label ?? '', /^v2 · 3 tasks · updated /);
     assert.equal(iconOf(v2), 'versions');
     for (const token of ['version', 'schedulable', 'refreshable']) assert.ok(hasToken(v2, token), token);
     assert.match(tooltipOf(v2), /Plans per-site children, then publishes/);
@@ -105,7 +107,7 @@ describe('workflows tree', function () {
 
   it('loads a node once when the view and another caller expand it at the same time', async () => {
     const h = harness();
-    const version = await h.node('asset-sync', '2');
+    const version = await h.node('asset-sync', 'v2');
     await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
     h.sb.requests.reset();
     const [a, b] = await Promise.all([version.getChildren(), version.getChildren()]);
@@ -117,7 +119,7 @@ describe('workflows tree', function () {
   it('lists executions newest first in one request: status, relative start and duration, spinning while running', async () => {
     const h = harness();
     h.sb.requests.reset();
-    const executions = await h.children(await h.node('asset-sync', '2'));
+    const executions = await h.children(await h.node('asset-sync', 'v2'));
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
     assert.equal(h.count('GET', EXECUTION_GET), 0, 'the list summaries spare a first read of the running execution');
     assert.deepEqual(executions.map(n => executionOf(n).id), [running.id, finished.id]);
@@ -131,24 +133,26 @@ describe('workflows tree', function () {
 
     assert.equal(labelOf(f), 'Completed');
     assert.equal(iconOf(f), 'pass');
-    assert.match(String(f.getTreeItem().description), /^(just now|\d+ min ago) · \d+ s$/);
+    // Relative time in words (Intl), duration, and what started it (the extension's client puts its run id in).
+    assert.match(String(f.getTreeItem().description), /^(now|\d+ seconds ago|\d+ minutes? ago) · \d+s · run from VS Code$/);
     assert.ok(hasToken(f, 'execution') && !hasToken(f, 'cancelable') && !hasToken(f, 'retryable') && !hasToken(f, 'running'));
-    assert.match(tooltipOf(f), /Took \d+ s/);
+    assert.match(tooltipOf(f), /Took \d+s/);
   });
 
   it('shows the tasks of an execution (type, duration, status) with dynamic children under their parent', async () => {
     const h = harness();
-    const completed = (await h.children(await h.node('asset-sync', '2'))).find(n => executionOf(n).id === finished.id)!;
+    const completed = (await h.children(await h.node('asset-sync', 'v2'))).find(n => executionOf(n).id === finished.id)!;
     h.sb.requests.reset();
     const tasks = await h.children(completed);
     assert.equal(h.count('GET', new RegExp(`/workflows/executions/${finished.id}$`)), 1, 'one request reads the details');
     assert.deepEqual(tasks.map(labelOf), ['plan', 'fan', 'publish']);
     const [plan, fan, publish] = tasks;
-    assert.match(String(plan.getTreeItem().description), /^function · \d+ ms$/);
+    // Every status in words, not only the icon.
+    assert.match(String(plan.getTreeItem().description), /^Completed · function · \d+ms$/);
     assert.equal(iconOf(plan), 'pass');
     assert.ok(hasToken(plan, 'task') && hasToken(plan, 'functionCall') && !hasToken(plan, 'asyncWaiting'));
     assert.match(tooltipOf(plan), /Function call `\d+` of function `\d+`/);
-    assert.match(String(publish.getTreeItem().description), /^transformation · 4 s$/);
+    assert.match(String(publish.getTreeItem().description), /^Completed · transformation · 4s$/);
     assert.ok(hasToken(publish, 'task') && !hasToken(publish, 'functionCall'));
     assert.equal(fan.getTreeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
 
@@ -167,27 +171,27 @@ describe('workflows tree', function () {
     const waiting = await run('approval', '1');
     const failed = await run('flaky', '1');
     await clock.advance(2000);
-    const approvalRuns = await h.children(await h.node('approval', '1'));
+    const approvalRuns = await h.children(await h.node('approval', 'v1'));
     const tasks = await h.children(approvalRuns.find(n => executionOf(n).id === waiting.id)!);
     const wait = tasks.find(t => labelOf(t) === 'wait')!;
     for (const token of ['task', 'asyncWaiting', 'functionCall']) assert.ok(hasToken(wait, token), token);
     assert.equal(iconOf(wait), 'sync~spin');
-    assert.match(String(wait.getTreeItem().description), /waiting for completion/);
+    assert.match(String(wait.getTreeItem().description), /^Waiting for completion · function · /);
 
-    const flaky = (await h.children(await h.node('flaky', '1'))).find(n => executionOf(n).id === failed.id)!;
+    const flaky = (await h.children(await h.node('flaky', 'v1'))).find(n => executionOf(n).id === failed.id)!;
     assert.equal(labelOf(flaky), 'Failed');
     assert.equal(iconOf(flaky), 'error');
     assert.ok(hasToken(flaky, 'retryable') && !hasToken(flaky, 'cancelable'));
     const [step] = await h.children(flaky);
     assert.equal(iconOf(step), 'error');
-    assert.match(String(step.getTreeItem().description), /the source system was down/);
+    assert.match(String(step.getTreeItem().description), /^Failed · function · .*the source system was down/);
     assert.match(tooltipOf(flaky), /Reason: /);
   });
 
   it('pages through 10,000 executions: one request for the first page, one more for Load More', async () => {
     const h = harness();
     h.sb.requests.reset();
-    const version = await h.node('history', '1');
+    const version = await h.node('history', 'v1');
     let children = await h.children(version);
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
     assert.equal(children.length, 26);
@@ -209,7 +213,7 @@ describe('workflows tree', function () {
   it('loads a page once when Load More is clicked again while it loads: no execution listed twice', async () => {
     const h = harness();
     await withoutPolls(async () => {
-      const version = await h.node('history', '1');
+      const version = await h.node('history', 'v1');
       await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
       const first = await h.children(version);
       const more = first[first.length - 1];
@@ -233,38 +237,40 @@ describe('workflows tree', function () {
   it('filters the executions of every version by status, shows it in the view and remembers it', async () => {
     const h = harness();
     const api = h.api;
-    const history = await h.node('history', '1');
+    const history = await h.node('history', 'v1');
     await h.children(history);
     h.sb.requests.reset();
     h.ui.script({ pick: 'Failed' });
     await vscode.commands.executeCommand('cdfWorkflows.filterExecutions');
     h.ui.assertAllUsed();
-    assert.equal(api.tree.view.description, 'Executions: Failed');
+    // Shown where a returning user looks: the view's description, a message above the tree, a Clear action.
+    assert.equal(api.tree.view.description, 'Failed only');
+    assert.match(api.tree.view.message ?? '', /^Showing failed executions only\./);
     assert.equal(api.services.context.workspaceState.get('cdfWorkflows.executionFilter'), 'failed');
     let children = await h.children(history);
     assert.equal(children.length, 26);
     assert.ok(children.slice(0, 25).every(n => labelOf(n) === 'Failed' && iconOf(n) === 'error'));
-    const flaky = await h.children(await h.node('flaky', '1'));
+    const flaky = await h.children(await h.node('flaky', 'v1'));
     assert.ok(flaky.length > 0 && flaky.every(n => labelOf(n) === 'Failed'));
-    const approval = await h.children(await h.node('approval', '1'));
+    const approval = await h.children(await h.node('approval', 'v1'));
     assert.deepEqual(approval.map(labelOf), ['No failed executions']);
 
     h.ui.script({ pick: 'Not completed' });
     await vscode.commands.executeCommand('cdfWorkflows.filterExecutions');
     children = await h.children(history);
     assert.deepEqual(new Set(children.slice(0, 25).map(labelOf)), new Set(['Failed', 'Terminated', 'Timed out']));
-    assert.equal(api.tree.view.description, 'Executions: Not completed');
+    assert.equal(api.tree.view.description, 'Not completed only');
 
-    h.ui.script({ pick: 'All' });
-    await vscode.commands.executeCommand('cdfWorkflows.filterExecutions');
+    await vscode.commands.executeCommand('cdfWorkflows.clearExecutionFilter');
     assert.equal(api.tree.view.description, undefined);
+    assert.equal(api.tree.view.message, undefined);
     assert.equal(api.services.context.workspaceState.get('cdfWorkflows.executionFilter'), undefined);
     assert.ok((await h.children(history)).slice(0, 25).some(n => labelOf(n) === 'Completed'));
   });
 
   it('shows a failed load as an error node with Retry Loading while the rest of the tree stays', async () => {
     const h = harness();
-    const version = await h.node('asset-sync', '1');
+    const version = await h.node('asset-sync', 'v1');
     h.sb.faults.add({ method: 'POST', path: '/workflows/executions/list', count: 1, kind: 500 });
     await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
     const [error, ...rest] = await h.children(version);
@@ -274,8 +280,8 @@ describe('workflows tree', function () {
     assert.match(labelOf(error), /500/);
     assert.match(tooltipOf(error), /Retry Loading/);
     // The rest of the tree is intact.
-    assert.deepEqual((await h.children(await h.node('asset-sync'))).map(labelOf), ['2', '1', 'Schedules', 'Triggers']);
-    assert.equal((await h.children(await h.node('asset-sync', '2'))).length, 2);
+    assert.deepEqual((await h.children(await h.node('asset-sync'))).map(labelOf), ['v2', 'v1', 'Schedules', 'Triggers']);
+    assert.equal((await h.children(await h.node('asset-sync', 'v2'))).length, 2);
 
     await vscode.commands.executeCommand('cdfWorkflows.retryNode', error);
     const children = await h.children(version);
@@ -290,12 +296,18 @@ describe('workflows tree', function () {
   async function revealsWithoutReloading(h: ReturnType<typeof harness>): Promise<void> {
     const api = h.api;
     // Loaded version: no request at all.
-    await h.children(await h.node('asset-sync', '2'));
+    await h.children(await h.node('asset-sync', 'v2'));
     const fresh = await run('asset-sync', '2');
     h.sb.requests.reset();
     await api.tree.revealExecution({ connection: h.connection, executionId: fresh.id }, fresh);
-    assert.equal(h.count(), 0);
-    const first = (await h.children(await h.node('asset-sync', '2')))[0];
+    // Nothing but the follow loops' own polls of running executions (a loaded machine may hit one).
+    const isPoll = (r: { method: string; path: string }) => {
+      const id = /\/workflows\/executions\/([0-9a-f-]{36})$/.exec(r.path)?.[1];
+      return r.method === 'GET' && id !== undefined && api.services.tracker.isFollowing({ connection: h.connection, executionId: id });
+    };
+    const made = h.sb.requests.list.filter(r => !/\/oauth2\//.test(r.path) && !isPoll(r));
+    assert.deepEqual(made.map(r => `${r.method} ${r.path}`), []);
+    const first = (await h.children(await h.node('asset-sync', 'v2')))[0];
     assert.equal(executionOf(first).id, fresh.id);
     await until(() => api.tree.view.selection.some(n => n.id === first.id), 'the new execution to be selected');
 
@@ -306,10 +318,10 @@ describe('workflows tree', function () {
     await api.tree.revealExecution({ connection: h.connection, executionId: other.id }, other);
     assert.equal(h.count(), 1);
     assert.equal(h.count('POST', EXECUTIONS_LIST), 1);
-    const revealed = (await h.children(await h.node('reveal-me', '1')))[0];
+    const revealed = (await h.children(await h.node('reveal-me', 'v1')))[0];
     assert.equal(executionOf(revealed).id, other.id);
     await until(() => api.tree.view.selection.some(n => n.id === revealed.id), 'the execution to be selected');
-    assert.equal(api.tree.provider.getParent(revealed as never)?.id, (await h.node('reveal-me', '1')).id);
+    assert.equal(api.tree.provider.getParent(revealed as never)?.id, (await h.node('reveal-me', 'v1')).id);
   }
 
   it('updates only the node of a running execution in place while the view shows', async () => {
@@ -317,7 +329,7 @@ describe('workflows tree', function () {
     const api = h.api;
     const waiting = await run('approval', '1');
     await clock.advance(2000);
-    const version = await h.node('approval', '1');
+    const version = await h.node('approval', 'v1');
     await vscode.commands.executeCommand('cdfWorkflows.refresh', version);
     const node = (await h.children(version)).find(n => executionOf(n).id === waiting.id)!;
     await until(() => api.services.tracker.isFollowing({ connection: h.connection, executionId: waiting.id }), 'the tree to follow the running execution');
@@ -348,8 +360,8 @@ describe('workflows tree', function () {
     const waiting = await run('approval', '1');
     await clock.advance(2000);
     const ref = { connection: h.connection, executionId: waiting.id };
-    await vscode.commands.executeCommand('cdfWorkflows.refresh', await h.node('approval', '1'));
-    await h.children(await h.node('approval', '1'));
+    await vscode.commands.executeCommand('cdfWorkflows.refresh', await h.node('approval', 'v1'));
+    await h.children(await h.node('approval', 'v1'));
     await until(() => api.services.tracker.isFollowing(ref), 'the tree to follow the running execution');
     await vscode.commands.executeCommand('workbench.view.explorer');
     try {
@@ -397,7 +409,7 @@ describe('workflows tree', function () {
     assert.equal(noMore.length, 0);
     assert.equal(h.count(), 1);
     assert.equal(labelOf(trigger), 'asset-sync-hourly');
-    assert.equal(trigger.getTreeItem().description, '0 * * * * Europe/Oslo · version 2 · paused');
+    assert.equal(trigger.getTreeItem().description, '0 * * * * Europe/Oslo · v2 · paused');
     assert.ok(hasToken(trigger, 'trigger') && hasToken(trigger, 'paused'));
     assert.match(tooltipOf(trigger), /"since": "1h"/);
 
@@ -405,7 +417,7 @@ describe('workflows tree', function () {
     const [schedule, ...none] = await h.children(schedules);
     assert.equal(none.length, 0);
     assert.equal(labelOf(schedule), 'nightly asset-sync');
-    assert.match(String(schedule.getTreeItem().description), /^0 2 \* \* \* · version 2/);
+    assert.match(String(schedule.getTreeItem().description), /^0 2 \* \* \* · v2/);
     assert.match(tooltipOf(schedule), /"full": true/);
     assert.equal(h.count('GET', /\/functions\/schedules$/), 1);
     assert.equal(h.count('GET', /\/input_data$/), 2, 'each schedule read once');
@@ -416,7 +428,7 @@ describe('workflows tree', function () {
     assert.equal(h.count('GET', /\/input_data$/), 0, 'schedule data is cached for the session');
     const historyTriggers = (await h.children(await h.node('history'))).find(n => labelOf(n) === 'Triggers')!;
     const [daily] = await h.children(historyTriggers);
-    assert.equal(daily.getTreeItem().description, '0 6 * * * UTC · version 1 · active');
+    assert.equal(daily.getTreeItem().description, '0 6 * * * UTC · v1 · active');
     const flakyGroups = (await h.children(await h.node('flaky'))).slice(-2);
     assert.deepEqual((await h.children(flakyGroups[0])).map(labelOf), ['No schedules for this workflow']);
     assert.deepEqual((await h.children(flakyGroups[1])).map(labelOf), ['No triggers for this workflow']);

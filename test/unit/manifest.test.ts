@@ -19,13 +19,34 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates on its view, a command, definition files or their languages, never on every start-up', () => {
+  it('activates on its view, definition files or their languages, or once start-up has finished (the status bar shows the connection), never with *', () => {
     assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'));
     for (const event of manifest.activationEvents) {
-      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$)/, event);
+      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$|onStartupFinished$)/, event);
     }
     const contains = manifest.activationEvents.filter((e) => e.startsWith('workspaceContains:'));
     assert.deepEqual(contains, ['workspaceContains:**/*.{Workflow,WorkflowVersion,WorkflowTrigger}.{yaml,yml}']);
+  });
+
+  it('hides commands that need a tree item from the palette, and shows state-dependent ones only in their state', () => {
+    const palette = new Map(manifest.contributes.menus['commandPalette'].map(e => [e.command, e.when]));
+    for (const id of ['cdfWorkflows.copyTaskExecutionId', 'cdfWorkflows.showFunctionLogs', 'cdfWorkflows.completeAsyncTask', 'cdfWorkflows.retryNode']) assert.equal(palette.get(id), 'false', id);
+    assert.equal(palette.get('cdfWorkflows.clearExecutionFilter'), 'cdfWorkflows.executionFilterActive');
+    assert.equal(palette.get('cdfWorkflows.showFollowedRun'), 'cdfWorkflows.followingRun');
+  });
+
+  it('gives every task item a context menu and every error item the fix for its kind of failure', () => {
+    const items = manifest.contributes.menus['view/item/context'];
+    const on = (token: string) => items.filter(e => e.when?.includes(`\\b${token}\\b`)).map(e => e.command);
+    assert.ok(on('task').includes('cdfWorkflows.showExecutionDetails'));
+    assert.ok(on('task').includes('cdfWorkflows.copyTaskExecutionId'));
+    assert.ok(on('functionTask').includes('cdfWorkflows.showFunctionLogs'));
+    assert.ok(on('fixSecret').includes('cdfWorkflows.changeSecret'));
+    assert.ok(on('fixConnection').includes('cdfWorkflows.editConnection'));
+    assert.ok(on('fixCapabilities').includes('cdfWorkflows.testConnection'));
+    assert.ok(on('fixSignIn').includes('cdfWorkflows.signIn'));
+    assert.ok(on('secret').includes('cdfWorkflows.changeSecret'));
   });
 
   it('gives every command the CDF Workflows category and an icon', () => {

@@ -60,3 +60,33 @@ export function clusterOf(baseUrl: string): string | undefined {
   const match = /(?:^|\.)([a-z0-9-]+)\.cognitedata\.com$/i.exec(host);
   return match?.[1];
 }
+
+/** A CDF base URL as people paste it: the server, possibly with the API path and the project after it. */
+export interface CdfBaseUrl {
+  /** The origin: what the client puts `/api/v1/projects/<project>` after. */
+  readonly baseUrl: string;
+  /** The project named in the path (`.../api/v1/projects/<project>/...`), if any. */
+  readonly project?: string;
+}
+
+/**
+ * Reads a base URL that may carry CDF's API path (`https://x.cognitedata.com/api/v1/projects/my-project`,
+ * copied from a browser or the SDK's docs): the origin is the base URL and the project is taken from the
+ * path. Any other path is refused, since the client would silently drop it.
+ */
+export function parseCdfBaseUrl(value: string, what = 'Base URL'): CdfBaseUrl {
+  const url = parseServiceUrl(value, what);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '' || path === '/api/v1' || path === '/api/v1/projects') return { baseUrl: url.origin };
+  const match = /^\/api\/v1\/projects\/([^/]+)(?:\/.*)?$/.exec(path);
+  if (match) {
+    let project: string;
+    try {
+      project = decodeURIComponent(match[1]);
+    } catch {
+      project = match[1];
+    }
+    return { baseUrl: url.origin, project };
+  }
+  throw new InputError(`${what} "${url.href}" has a path (${url.pathname}); give the server only, such as ${url.origin}, or a CDF URL ending in /api/v1/projects/<project>.`);
+}

@@ -10,4 +10,4 @@ export {
   RUN_METADATA_USER_ENTRIES,
 } from './limits';
 export { checkUserRunMetadataEntries, formatRunMetadata, parseRunMetadata, validateRunMetadata, validateUserRunMetadata } from './metadata';
-export { missingInputReferences, type MissingInputReference } from './references';
+export { addMissingKeys, missingInputReferences, type AddedKeys, type MissingInputReference } from './references';

@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import { checkCapabilities, formatCapability } from '../../core/access/requiredCapabilities';
 import { COGNITE_PUBLIC_CLIENT_ID, readToolkitEnv } from '../../core/auth/toolkitEnv';
 import { defaultClientCredentialsScopes } from '../../core/auth/entra';
-import { CancelledError, CdfApiError, InputError } from '../../core/errors';
-import { clusterBaseUrl, parseServiceUrl } from '../../core/http/urls';
-import { type CommandHandler } from '../boundary';
+import { AuthError, CancelledError, CdfApiError, InputError, NetworkError, TimeoutError } from '../../core/errors';
+import { clusterBaseUrl, parseCdfBaseUrl, parseServiceUrl } from '../../core/http/urls';
+import { describeError, type CommandHandler } from '../boundary';
 import { type ConnectionAuthSettings, type ConnectionSettings } from '../config';
 import { type Services } from '../services';
 
@@ -38,7 +38,19 @@ interface ConnectionDraft {
   clientId?: string;
   clientSecret?: string;
   scopes?: string[];
+  /** The identity provider refused the secret on Finish: it must be typed again. */
+  secretRefused?: boolean;
 }
+
+const baseUrlCheck = (v: string): string | undefined => {
+  if (!v.trim()) return 'Enter the base URL.';
+  try {
+    parseCdfBaseUrl(v, 'Base URL');
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+};
 
 const required = (what: string) => (v: string) => (v.trim() ? undefined : `Enter the ${what}.`);
 const urlCheck = (what: string) => (v: string) => {
@@ -51,16 +63,23 @@ const urlCheck = (what: string) => (v: string) => {
   }
 };
 
-function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
+/** The prompts a sign-in failure can send the user back to, by what it says is wrong. */
+type StepId = 'name' | 'where' | 'cluster' | 'baseUrl' | 'project' | 'auth' | 'endpoint' | 'tenant' | 'tokenUrl' | 'deviceUrl' | 'clientId' | 'secret' | 'scopes';
+
+type ConnectionStep = PromptStep<ConnectionDraft> & { readonly id: StepId };
+
+function connectionSteps(s: Services): ConnectionStep[] {
   const names = () => new Set(s.connections.list().map(c => c.name));
   return [
     {
+      id: 'name',
       prompt: async (d, ui, step) => {
         d.name = (await ui.input({ ...step, prompt: 'Name of the connection (shown in the tree and the status bar)', value: d.name ?? d.previous?.name ?? '', placeholder: 'e.g. Production (westeurope-1)',
           validate: v => (!v.trim() ? 'Enter a name.' : v.trim() !== d.previous?.name && names().has(v.trim()) ? `A connection named "${v.trim()}" exists already.` : v.length > 64 ? 'At most 64 characters.' : undefined) })).trim();
       },
     },
     {
+      id: 'where',
       prompt: async (d, ui, step) => {
         d.where = await ui.pick<'cluster' | 'baseUrl'>({ ...step, placeholder: 'Where does the CDF project live?', items: [
           { label: 'A CDF cluster', description: 'https://<cluster>.cognitedata.com', value: 'cluster' },
@@ -69,6 +88,7 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'cluster',
       shouldPrompt: d => d.where === 'cluster',
       prompt: async (d, ui, step) => {
         d.cluster = (await ui.input({ ...step, prompt: 'CDF cluster: the part before .cognitedata.com', placeholder: 'e.g. westeurope-1, api, az-eastus-1', value: d.cluster ?? d.previous?.cluster ?? '',
@@ -77,18 +97,25 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'baseUrl',
       shouldPrompt: d => d.where === 'baseUrl',
       prompt: async (d, ui, step) => {
-        d.baseUrl = (await ui.input({ ...step, prompt: 'API base URL (https; http only for localhost)', placeholder: 'https://my-cluster.cognitedata.com', value: d.baseUrl ?? d.previous?.baseUrl ?? '', validate: urlCheck('base URL') })).trim();
+        const value = (await ui.input({ ...step, prompt: 'API base URL (https; http only for localhost). A URL ending in /api/v1/projects/<project> gives the project too.', placeholder: 'https://my-cluster.cognitedata.com', value: d.baseUrl ?? d.previous?.baseUrl ?? '', validate: baseUrlCheck })).trim();
+        // Pasted with CDF's API path: keep the server, and take the project from the path.
+        const parsed = parseCdfBaseUrl(value, 'Base URL');
+        d.baseUrl = parsed.baseUrl;
+        if (parsed.project) d.project = parsed.project;
         d.cluster = undefined;
       },
     },
     {
+      id: 'project',
       prompt: async (d, ui, step) => {
         d.project = (await ui.input({ ...step, prompt: 'CDF project name', value: d.project ?? d.previous?.project ?? '', validate: required('project name') })).trim();
       },
     },
     {
+      id: 'auth',
       prompt: async (d, ui, step) => {
         d.authType = await ui.pick<ConnectionAuthSettings['type']>({ ...step, placeholder: 'How to sign in', items: [
           { label: 'Client credentials', description: 'a service principal: client id and secret', value: 'clientCredentials' },
@@ -97,6 +124,7 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'endpoint',
       prompt: async (d, ui, step) => {
         d.endpoint = await ui.pick<'tenant' | 'url'>({ ...step, placeholder: 'Identity provider', items: [
           { label: 'Entra ID (Azure AD) tenant', description: 'give the tenant id', value: 'tenant' },
@@ -105,6 +133,7 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'tenant',
       shouldPrompt: d => d.endpoint === 'tenant',
       prompt: async (d, ui, step) => {
         d.tenantId = (await ui.input({ ...step, prompt: 'Entra ID tenant id (a GUID or a domain)', value: d.tenantId ?? d.previous?.auth.tenantId ?? '', validate: required('tenant id') })).trim();
@@ -113,6 +142,7 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'tokenUrl',
       shouldPrompt: d => d.endpoint === 'url',
       prompt: async (d, ui, step) => {
         d.tokenUrl = (await ui.input({ ...step, prompt: 'OAuth2 token URL', placeholder: 'https://login.example.com/oauth2/token', value: d.tokenUrl ?? d.previous?.auth.tokenUrl ?? '', validate: urlCheck('token URL') })).trim();
@@ -120,27 +150,32 @@ function connectionSteps(s: Services): PromptStep<ConnectionDraft>[] {
       },
     },
     {
+      id: 'deviceUrl',
       shouldPrompt: d => d.endpoint === 'url' && d.authType === 'deviceCode',
       prompt: async (d, ui, step) => {
         d.deviceAuthorizationUrl = (await ui.input({ ...step, prompt: 'Device authorization URL of the identity provider', value: d.deviceAuthorizationUrl ?? d.previous?.auth.deviceAuthorizationUrl ?? '', validate: urlCheck('device authorization URL') })).trim();
       },
     },
     {
+      id: 'clientId',
       prompt: async (d, ui, step) => {
         const fallback = d.authType === 'deviceCode' && d.endpoint === 'tenant' ? COGNITE_PUBLIC_CLIENT_ID : '';
         d.clientId = (await ui.input({ ...step, prompt: d.authType === 'deviceCode' ? "Client id of the app registration (Cognite's public client works on Entra ID)" : 'Client id', value: d.clientId ?? d.previous?.auth.clientId ?? fallback, validate: required('client id') })).trim();
       },
     },
     {
+      id: 'secret',
       shouldPrompt: d => d.authType === 'clientCredentials',
       prompt: async (d, ui, step) => {
-        const keep = d.previous !== undefined && d.previous.auth.type === 'clientCredentials';
+        // After a failed sign-in the stored secret is not kept by default: the user is here to change it.
+        const keep = d.previous !== undefined && d.previous.auth.type === 'clientCredentials' && !d.secretRefused;
         const v = await ui.input({ ...step, password: true, prompt: keep ? 'Client secret (leave empty to keep the stored one). Kept in SecretStorage only.' : 'Client secret. Kept in VS Code SecretStorage only.',
           validate: x => (keep || x ? undefined : 'Enter the client secret.') });
         d.clientSecret = v === '' ? undefined : v;
       },
     },
     {
+      id: 'scopes',
       prompt: async (d, ui, step) => {
         let fallback = '';
         try { fallback = d.authType === 'clientCredentials' ? defaultClientCredentialsScopes(d.cluster, baseUrlOf(d)).join(', ') : ''; } catch { /* shown as empty */ }
@@ -207,26 +242,142 @@ async function testConnection(s: Services, name: string): Promise<void> {
   await s.ui().ask('warning', `Connected to project "${connection.project}", but ${report.missing.length} capabilit${report.missing.length === 1 ? 'y is' : 'ies are'} missing: ${report.missing.map(m => `${m.acl}:${m.action}`).join(', ') || 'none'}.`, { detail: lines.join('\n') });
 }
 
+type FinishOutcome = 'signedIn' | 'notTested' | 'saveAnyway';
+
+const SAVE_ANYWAY = 'Save Anyway';
+
+/** Where a failed sign-in sends the user: the prompt that most likely holds the mistake, and its button. */
+function fixStepOf(error: unknown, d: ConnectionDraft): { id: StepId; action: string } | undefined {
+  if (error instanceof AuthError) {
+    if (error.reason === 'token-endpoint') return d.endpoint === 'tenant' ? { id: 'tenant', action: 'Fix Tenant Id' } : { id: 'tokenUrl', action: 'Fix Token URL' };
+    if (error.reason === 'invalid-scope') return { id: 'scopes', action: 'Fix Scopes' };
+    if (d.authType === 'clientCredentials') return { id: 'secret', action: 'Fix Secret' };
+    return { id: 'clientId', action: 'Fix Client Id' };
+  }
+  if (error instanceof CdfApiError) {
+    // The identity provider gave a token that CDF refuses: it was asked for the wrong audience.
+    if (error.reason === 'unauthorized') return { id: 'scopes', action: 'Fix Scopes' };
+    if (error.reason === 'forbidden' || error.reason === 'not-found') return { id: 'project', action: 'Fix Project' };
+    return undefined;
+  }
+  if (error instanceof NetworkError || error instanceof TimeoutError) return d.where === 'cluster' ? { id: 'cluster', action: 'Fix Cluster' } : { id: 'baseUrl', action: 'Fix Base URL' };
+  if (error instanceof InputError) return { id: 'name', action: 'Edit Answers' };
+  return undefined;
+}
+
+/**
+ * The sign-in test on Finish: client credentials (and a stored or typed access token) sign in and read
+ * the project once before anything is saved. On failure the user chooses: fix the answer that is wrong
+ * (the wizard reopens at that prompt with every other answer kept, then tests again), save anyway (not
+ * made active), or cancel (nothing saved). Device code sign-in needs the user in a browser: not tested.
+ */
+async function signInOnFinish(s: Services, d: ConnectionDraft, wizard: { title: string; steps: ConnectionStep[] }): Promise<FinishOutcome> {
+  for (;;) {
+    if (d.authType === 'deviceCode') return 'notTested';
+    const settings = { ...draftToSettings(d), ...(d.previous?.sandbox ? { sandbox: true } : {}) };
+    // Editing without a new secret tests the stored one, under the connection's stored name.
+    const probe = d.previous && d.clientSecret === undefined ? { ...settings, name: d.previous.name } : settings;
+    let failure: unknown;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Signing in to "${settings.name}"...`, cancellable: true }, async (_p, token) => {
+        const abort = new AbortController();
+        const sub = token.onCancellationRequested(() => abort.abort());
+        try {
+          await s.connections.testSignIn(probe, d.clientSecret !== undefined ? { clientSecret: d.clientSecret } : {}, abort.signal);
+        } finally {
+          sub.dispose();
+        }
+      });
+      return 'signedIn';
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      failure = e;
+    }
+    const message = describeError(failure).message;
+    s.log.warn(`${wizard.title}: the sign-in test failed: ${message}`);
+    const fix = fixStepOf(failure, d);
+    const choice = await s.ui().ask(
+      'error',
+      `"${settings.name}" cannot sign in: ${message}`,
+      { modal: true, detail: `${fix ? `${fix.action} reopens the wizard there, with your other answers kept. ` : ''}${SAVE_ANYWAY} keeps the connection without making it active.`, cancel: 'Cancel' },
+      ...(fix ? [fix.action] : []),
+      SAVE_ANYWAY,
+    );
+    if (choice === SAVE_ANYWAY) return 'saveAnyway';
+    if (!fix || choice !== fix.action) throw new CancelledError(`${wizard.title}: cancelled after the sign-in test failed; nothing was saved.`);
+    if (fix.id === 'secret') {
+      d.secretRefused = true;
+      d.clientSecret = undefined;
+    }
+    const startAt = Math.max(0, wizard.steps.findIndex(step => step.id === fix.id));
+    await runPrompts(s.ui(), d, { title: wizard.title, prompts: wizard.steps, startAt });
+  }
+}
+
 export function connectionCommands(s: Services): Record<string, CommandHandler> {
   return {
     'cdfWorkflows.addConnection': async () => {
       const d: ConnectionDraft = {};
-      await runPrompts(s.ui(), d, { title: 'Add CDF Connection', prompts: connectionSteps(s) });
+      const title = 'Add CDF Connection';
+      const steps = connectionSteps(s);
+      await runPrompts(s.ui(), d, { title, prompts: steps });
+      const outcome = await signInOnFinish(s, d, { title, steps });
       const c = draftToSettings(d);
-      await s.connections.save(c, { clientSecret: d.clientSecret });
+      await s.connections.save(c, { clientSecret: d.clientSecret }, undefined, { activate: outcome === 'signedIn' });
+      if (outcome === 'saveAnyway') {
+        s.log.warn(`Added connection "${c.name}" (${connectionSummary(c)}) without a working sign-in; it was not made active.`);
+        void s.ui().ask('warning', `Connection "${c.name}" saved, not made active: it cannot sign in yet. Use Change Secret... or Edit Connection... on it to fix it.`, {});
+        return;
+      }
       await s.connections.setActive(c.name);
       s.log.info(`Added connection "${c.name}" (${connectionSummary(c)})`);
-      const choice = await s.ui().ask('info', `Connection "${c.name}" added and made active.`, {}, 'Test Connection');
+      const signedIn = outcome === 'signedIn' ? ` Signed in to project "${c.project}".` : '';
+      const choice = await s.ui().ask('info', `Connection "${c.name}" added and made active.${signedIn}`, {}, 'Test Connection');
       if (choice === 'Test Connection') await testConnection(s, c.name);
     },
 
     'cdfWorkflows.editConnection': async (arg?: unknown) => {
       const previous = await pickConnection(s, 'Connection to edit', arg);
       const d: ConnectionDraft = { previous };
-      await runPrompts(s.ui(), d, { title: `Edit Connection "${previous.name}"`, prompts: connectionSteps(s) });
+      const title = `Edit Connection "${previous.name}"`;
+      const steps = connectionSteps(s);
+      await runPrompts(s.ui(), d, { title, prompts: steps });
+      const outcome = await signInOnFinish(s, d, { title, steps });
       const c = { ...draftToSettings(d), ...(previous.sandbox ? { sandbox: true } : {}) };
       await s.connections.save(c, { clientSecret: d.clientSecret }, previous.name);
+      if (outcome === 'saveAnyway') {
+        s.log.warn(`Updated connection "${c.name}" without a working sign-in.`);
+        void s.ui().ask('warning', `Connection "${c.name}" saved; it cannot sign in yet.`, {});
+        return;
+      }
       s.log.info(`Updated connection "${c.name}"`);
+    },
+
+    'cdfWorkflows.changeSecret': async (arg?: unknown) => {
+      const c = await pickConnection(s, 'Connection whose secret to change', arg);
+      if (c.auth.type === 'deviceCode') throw new InputError(`"${c.name}" signs in with a device code: there is no secret to change. Use Sign In with Device Code... instead.`);
+      const kind = c.auth.type === 'token' ? 'token' : 'clientSecret';
+      const what = kind === 'token' ? 'access token' : `client secret of ${c.auth.clientId ?? 'the client'}`;
+      const secret = await s.ui().input({
+        title: `Change Secret of "${c.name}"`,
+        prompt: `New ${what}. It is tested by signing in before it is stored, in SecretStorage only.`,
+        password: true,
+        validate: v => (v ? undefined : `Enter the ${what}.`),
+        // Checked when Enter is pressed: a refused secret keeps the box open with the reason.
+        check: async v => {
+          try {
+            await s.connections.testSignIn(c, kind === 'token' ? { token: v } : { clientSecret: v });
+            return undefined;
+          } catch (e) {
+            if (e instanceof CancelledError) throw e;
+            return `Not stored: ${describeError(e).message}`;
+          }
+        },
+      });
+      await s.connections.save(c, kind === 'token' ? { token: secret } : { clientSecret: secret }, c.name);
+      s.log.info(`Changed the ${kind === 'token' ? 'access token' : 'client secret'} of "${c.name}" (signed in with it first).`);
+      s.tree.refresh({ connection: c.name });
+      void s.ui().ask('info', `The ${what} of "${c.name}" is changed: signed in to project "${c.project}".`, {});
     },
 
     'cdfWorkflows.removeConnection': async (arg?: unknown) => {

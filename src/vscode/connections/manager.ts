@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { tokenSourceFor } from '../../core/auth/fromConnection';
 import { type DeviceCodePrompt } from '../../core/auth/deviceCode';
 import { createCdfClient, type CdfClient, type CdfClientOptions } from '../../core/client';
-import { InputError } from '../../core/errors';
+import { CdfApiError, InputError } from '../../core/errors';
 import { config, type ConnectionSettings } from '../config';
 import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
@@ -158,13 +158,37 @@ export class ConnectionManager extends DisposableBase {
     return c.auth?.clientId === SANDBOX_CLIENT.clientId ? SANDBOX_CLIENT.clientSecret : undefined;
   }
 
-  private async build(connection: ConnectionSettings, embedded: boolean): Promise<CdfClient> {
+  /**
+   * Signs in with settings and a secret that are not saved (or with the stored secret when none is given)
+   * and makes one request to the project, so a wrong secret, token URL, base URL or project is found
+   * before anything is saved. Throws the typed error; a 403 counts as signed in (the identity is known).
+   */
+  async testSignIn(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, signal?: AbortSignal): Promise<void> {
+    const embedded = isEmbeddedSandbox(connection);
+    const at = embedded ? atSandbox(connection, await this.deps.sandbox.start()) : connection;
+    const client = await this.build(at, embedded, secrets);
+    try {
+      await client.tokenInspect({ signal });
+    } catch (e) {
+      if (!(e instanceof CdfApiError) || e.reason !== 'forbidden') throw e;
+      // token/inspect needs projectsAcl:LIST and groupsAcl:LIST; a workflow list proves the project instead.
+      try {
+        await client.workflows.list({ limit: 1, signal });
+      } catch (inner) {
+        if (!(inner instanceof CdfApiError) || inner.reason !== 'forbidden') throw inner;
+      }
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+
+  private async build(connection: ConnectionSettings, embedded: boolean, given: { clientSecret?: string; token?: string } = {}): Promise<CdfClient> {
     const description = describeConnection(connection);
     let secret: string | undefined;
     if (description.loginFlow === 'client_credentials') {
-      secret = await this.clientSecret(connection.name);
+      secret = given.clientSecret ?? (await this.clientSecret(connection.name));
     } else if (description.loginFlow === 'token') {
-      secret = await this.deps.secrets.get(connection.name, 'token');
+      secret = given.token ?? (await this.deps.secrets.get(connection.name, 'token'));
     }
     if (connection.sandbox && !embedded) await this.checkSandboxRuns(connection.name, description.baseUrl);
     const deviceCode = description.loginFlow === 'device_code' || description.loginFlow === 'interactive';
@@ -214,7 +238,12 @@ export class ConnectionManager extends DisposableBase {
     });
   }
 
-  async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string): Promise<void> {
+  /**
+   * Stores a connection (settings) and its secrets (SecretStorage). It becomes the active one when there
+   * is none yet, or when it is the active one renamed; `activate: false` (a connection saved although its
+   * sign-in failed) never takes the place of another.
+   */
+  async save(connection: ConnectionSettings, secrets: { clientSecret?: string; token?: string } = {}, previousName?: string, options: { activate?: boolean } = {}): Promise<void> {
     // Refuses what cannot work before anything is stored (the embedded sandbox gets its URL when it runs).
     describeConnection(isEmbeddedSandbox(connection) ? atSandbox(connection, { baseUrl: 'http://127.0.0.1:1', tokenUrl: 'http://127.0.0.1:1/oauth2/token', clientId: connection.auth?.clientId ?? '-' }) : connection);
     const all = this.list();
@@ -230,7 +259,9 @@ export class ConnectionManager extends DisposableBase {
     const next = index >= 0 ? all.map((c, i) => (i === index ? connection : c)) : [...all, connection];
     await config.setConnections(next);
     const active = config.activeConnection();
-    if (!active || active === previousName || !next.some(c => c.name === active)) await config.setActiveConnection(connection.name);
+    const renamedActive = previousName !== undefined && active === previousName;
+    const noActive = !active || !next.some(c => c.name === active);
+    if (renamedActive || (noActive && options.activate !== false)) await config.setActiveConnection(connection.name);
   }
 
   async remove(name: string): Promise<void> {

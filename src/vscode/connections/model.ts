@@ -2,7 +2,7 @@
 import { type ConnectionDescription, type LoginFlow } from '../../core/auth/toolkitEnv';
 import { defaultClientCredentialsScopes, defaultDeviceCodeScopes } from '../../core/auth/entra';
 import { InputError } from '../../core/errors';
-import { clusterBaseUrl, clusterOf, isLoopbackHost, parseServiceUrl } from '../../core/http/urls';
+import { clusterBaseUrl, clusterOf, isLoopbackHost, parseCdfBaseUrl, parseServiceUrl } from '../../core/http/urls';
 import { type ConnectionAuthSettings, type ConnectionSettings } from '../config';
 
 /**
@@ -26,7 +26,7 @@ export function atSandbox(c: ConnectionSettings, running: { baseUrl: string; tok
 }
 
 export function baseUrlOf(c: Pick<ConnectionSettings, 'baseUrl' | 'cluster'>): string {
-  if (c.baseUrl) return parseServiceUrl(c.baseUrl, 'Base URL').origin;
+  if (c.baseUrl) return parseCdfBaseUrl(c.baseUrl, 'Base URL').baseUrl;
   if (c.cluster) return clusterBaseUrl(c.cluster);
   throw new InputError('The connection has neither a cluster nor a base URL. Edit the connection and set one.');
 }
@@ -40,7 +40,9 @@ const FLOW: Record<ConnectionAuthSettings['type'], LoginFlow> = {
 /** Checks a connection from settings and turns it into what the client core needs. */
 export function describeConnection(c: ConnectionSettings): ConnectionDescription {
   if (!c.name?.trim()) throw new InputError('A connection has no name. Give it one in the cdfWorkflows.connections setting.');
-  if (!c.project?.trim()) throw new InputError(`Connection "${c.name}" has no project. Edit the connection and set the CDF project.`);
+  // A base URL pasted with its API path names the project: it serves when the setting has none.
+  const project = c.project?.trim() || (c.baseUrl ? parseCdfBaseUrl(c.baseUrl, 'Base URL').project : undefined);
+  if (!project) throw new InputError(`Connection "${c.name}" has no project. Edit the connection and set the CDF project.`);
   const baseUrl = baseUrlOf(c);
   const cluster = c.cluster ?? clusterOf(baseUrl);
   const auth = c.auth ?? { type: 'clientCredentials' };
@@ -63,7 +65,7 @@ export function describeConnection(c: ConnectionSettings): ConnectionDescription
         ? defaultClientCredentialsScopes(cluster, baseUrl)
         : [];
   return {
-    project: c.project.trim(),
+    project,
     baseUrl,
     cluster,
     loginFlow,

@@ -1,4 +1,5 @@
-// The status bar shows the active connection; a click switches (or adds one when there is none).
+// The status bar shows the active connection from start-up on (activation after start-up is cheap: no
+// client, request or sandbox until something needs one); a click switches. Nothing shows without a connection.
 import * as vscode from 'vscode';
 import { DisposableBase } from '../lifecycle';
 import { type ConnectionManager } from './manager';
@@ -18,15 +19,18 @@ export class ConnectionStatusBar extends DisposableBase {
     const active = this.connections.active();
     const any = this.connections.list().length > 0;
     void vscode.commands.executeCommand('setContext', 'cdfWorkflows.hasConnection', any);
+    if (!any) {
+      this.item.hide();
+      return;
+    }
     if (active) {
       this.item.text = `$(cloud) ${active.name}`;
       this.item.tooltip = new vscode.MarkdownString(`**CDF connection:** ${active.name}\n\n${connectionSummary(active)}\n\nClick to switch connection.`);
-      this.item.command = 'cdfWorkflows.switchConnection';
     } else {
-      this.item.text = any ? '$(cloud) CDF: pick a connection' : '$(cloud) CDF: not connected';
-      this.item.tooltip = any ? 'Pick the connection that commands use' : 'Add a CDF connection, or try the local sandbox';
-      this.item.command = any ? 'cdfWorkflows.switchConnection' : 'cdfWorkflows.addConnection';
+      this.item.text = '$(cloud) CDF: pick a connection';
+      this.item.tooltip = 'Pick the connection that commands use';
     }
+    this.item.command = 'cdfWorkflows.switchConnection';
     this.item.show();
   }
 }

@@ -1,12 +1,14 @@
 // Read-only documents under the cdf-workflows: scheme: execution details that refresh while the
 // execution runs (it is followed while the document is open, and no longer once it is closed), and
-// function call logs. Opening the same execution twice shows the one document again.
+// function call logs. They open rendered (VS Code's Markdown preview as the editor), titled with the
+// execution and task they belong to. Opening the same execution twice shows the one document again.
 import * as vscode from 'vscode';
 import { describeError } from '../boundary';
 import { type ExecutionDetailed, isRunningExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
 import { DisposableBase } from '../lifecycle';
 import { type Services } from '../services';
+import { timeFormat, versionLabel } from '../executions/format';
 import { type ExecutionRef } from '../executions/tracker';
 import { executionMarkdown } from './executionMarkdown';
 import { functionLogsMarkdown } from './functionLogsMarkdown';
@@ -19,6 +21,26 @@ interface OpenExecution {
   execution: ExecutionDetailed;
   /** Set while the document follows the running execution. */
   following?: AbortController;
+}
+
+/** The Markdown preview as a custom editor (the built-in markdown extension contributes it for *.md). */
+export const MARKDOWN_PREVIEW_EDITOR = 'vscode.markdown.preview.editor';
+
+export interface OpenOptions {
+  /** Rendered (default) or the Markdown source in a text editor. */
+  readonly rendered?: boolean;
+}
+
+/** "daily-sync v2 · Nov 26, 6:48 PM": the execution, by when it started. */
+export function executionTitle(e: Pick<ExecutionDetailed, 'workflowExternalId' | 'version' | 'startTime' | 'createdTime'>): string {
+  return `${e.workflowExternalId} ${versionLabel(e.version)} · ${timeFormat().shortDateTime(e.startTime ?? e.createdTime)}`;
+}
+
+/** The URI of a details or logs document that a tab shows (text editor or rendered preview). */
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  const input = tab.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri.scheme === DETAILS_SCHEME ? input.uri : undefined;
+  return undefined;
 }
 
 export class DetailsDocuments extends DisposableBase implements vscode.TextDocumentContentProvider {
@@ -65,25 +87,47 @@ export class DetailsDocuments extends DisposableBase implements vscode.TextDocum
   }
 
   /** Reads the execution (unless `known` is fresh), opens or re-shows its document, and follows it while it runs. */
-  async openExecution(ref: ExecutionRef, known?: ExecutionDetailed): Promise<vscode.TextEditor> {
+  async openExecution(ref: ExecutionRef, known?: ExecutionDetailed, options: OpenOptions = {}): Promise<vscode.Uri> {
     let execution = known;
     if (!execution) {
       const { client } = await this.services.connections.client(ref.connection);
       execution = await client.executions.retrieve(ref.executionId);
     }
     const open = this.remember(ref, execution);
-    const doc = await vscode.workspace.openTextDocument(open.uri);
-    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    await this.show(open.uri, options);
     this.follow(open.entry);
-    return editor;
+    return open.uri;
   }
 
   /** Reads a function call's status, response and logs and shows them. */
-  async openFunctionLogs(connection: string, call: { functionId: number; callId: number }, context: { task?: TaskExecution; execution?: ExecutionDetailed } = {}): Promise<vscode.TextEditor> {
+  async openFunctionLogs(
+    connection: string,
+    call: { functionId: number; callId: number },
+    context: { task?: TaskExecution; execution?: ExecutionDetailed } = {},
+    options: OpenOptions = {},
+  ): Promise<vscode.Uri> {
     const { uri, text } = await this.readFunctionCall(connection, call.functionId, call.callId, context);
     this.setContent(uri, text);
+    await this.show(uri, options);
+    return uri;
+  }
+
+  /**
+   * Opens a document rendered (the Markdown preview as its editor, so the tab is titled by the document's
+   * name and stays tied to it), or as source. Without the Markdown preview (the built-in extension
+   * disabled) the source opens instead.
+   */
+  private async show(uri: vscode.Uri, options: OpenOptions): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: false });
+    if (options.rendered ?? true) {
+      try {
+        await vscode.commands.executeCommand('vscode.openWith', uri, MARKDOWN_PREVIEW_EDITOR, { preview: false });
+        return;
+      } catch (e) {
+        this.services.log.warn(`The Markdown preview could not open ${uri.path}; showing the source: ${describeError(e).message}`);
+      }
+    }
+    await vscode.window.showTextDocument(doc, { preview: false });
   }
 
   private async readFunctionCall(
@@ -103,14 +147,15 @@ export class DetailsDocuments extends DisposableBase implements vscode.TextDocum
       task: e && context.task ? `${e.workflowExternalId}@${e.version ?? '?'} › ${context.task.externalId}` : undefined,
       readAt: Date.now(),
     });
-    return { uri: functionCallUri(connection, functionId, callId), text };
+    const title = e && context.task ? `${context.task.externalId} logs · ${executionTitle(e)}` : `${typeof fn === 'string' ? fn : `function ${functionId}`} call ${callId} logs`;
+    return { uri: functionCallUri(connection, functionId, callId, title), text };
   }
 
   /** Renders an execution's state into its document's content (the document refreshes if open). */
   private remember(ref: ExecutionRef, execution: ExecutionDetailed): { uri: vscode.Uri; text: string; entry: OpenExecution } {
     const key = targetKey({ kind: 'execution', ref });
     let entry = this.executions.get(key);
-    const uri = executionUri(ref, execution.workflowExternalId, execution.version);
+    const uri = executionUri(ref, executionTitle(execution));
     if (!entry) {
       entry = { ref: { connection: ref.connection, executionId: ref.executionId }, uri, execution };
       this.executions.set(key, entry);
@@ -171,7 +216,10 @@ export class DetailsDocuments extends DisposableBase implements vscode.TextDocum
   private stopClosed(): void {
     const shown = new Set<string>();
     for (const group of vscode.window.tabGroups.all) {
-      for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === DETAILS_SCHEME) shown.add(tab.input.uri.toString());
+      for (const tab of group.tabs) {
+        const uri = tabUri(tab);
+        if (uri) shown.add(uri.toString());
+      }
     }
     for (const entry of this.executions.values()) {
       if (entry.following && !shown.has(entry.uri.toString())) {

@@ -1,5 +1,6 @@
 // An execution's details as readable Markdown: summary, input, metadata, then every task (children of
 // dynamic and subworkflow tasks under their parent) with times, retries, resolved input, output, reason.
+import { describeOrigin, executionOrigin } from '../../core/run/origin';
 import { type ExecutionDetailed, isRunningExecutionStatus } from '../../core/schemas/executions';
 import { type TaskExecution } from '../../core/schemas/tasks';
 import { elapsed, formatDuration, formatTimestamp, statusLabel } from '../executions/format';
@@ -52,6 +53,7 @@ export function executionMarkdown(e: ExecutionDetailed, o: ExecutionMarkdownOpti
     ['Ended', e.endTime ? formatTimestamp(e.endTime) : ''],
     ['Duration', took !== undefined ? `${formatDuration(took)}${e.endTime ? '' : ' so far'}` : ''],
     ['Reason', e.reasonForIncompletion ? tableCell(e.reasonForIncompletion) : ''],
+    ['Started by', ((origin) => (origin ? tableCell(describeOrigin(origin)) : ''))(executionOrigin(e.metadata))],
     ['Execution id', inlineCode(e.id)],
     ['Engine execution id', inlineCode(e.engineExecutionId)],
     ['Definition hash', inlineCode(e.workflowDefinition.hash)],

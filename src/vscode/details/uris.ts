@@ -1,7 +1,8 @@
 // The read-only documents' own URI scheme:
-//   cdf-workflows:/<connection>/executions/<executionId>/<workflow>@<version>.md   an execution's details
-//   cdf-workflows:/<connection>/functions/<functionId>/calls/<callId>/logs.md        a function call's logs
-// The last segment only names the editor tab; the ids before it decide what the document shows.
+//   cdf-workflows:/<connection>/executions/<executionId>/<title>.md             an execution's details
+//   cdf-workflows:/<connection>/functions/<functionId>/calls/<callId>/<title>.md  a function call's logs
+// The last segment only names the editor tab ("daily-sync v2 · Nov 26, 6:48 PM.md", "extract logs ·
+// daily-sync v2 · Nov 26, 6:48 PM.md"); the ids before it decide what the document shows.
 import * as vscode from 'vscode';
 import { type ExecutionRef } from '../executions/tracker';
 
@@ -20,18 +21,19 @@ function decodeSegment(text: string): string {
   return text.replace(/%2F/gi, '/').replace(/%25/g, '%');
 }
 
-/** A file name for the tab: characters that paths or tabs trip over become '-'. */
-function tabName(text: string): string {
-  return text.replace(/[\\/:*?"<>|%\s]+/g, '-').slice(0, 80) || 'execution';
+/** A file name for the tab: what a path cannot hold ('/', '\\') or a tab would trip over becomes ' '. */
+function tabName(text: string, fallback: string): string {
+  return text.replace(/[\\/%*?"<>|]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100) || fallback;
 }
 
-export function executionUri(ref: ExecutionRef, workflowExternalId: string, version: string | null | undefined): vscode.Uri {
-  const name = tabName(`${workflowExternalId}@${version ?? '?'}`);
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(ref.connection)}/executions/${encodeSegment(ref.executionId)}/${name}.md` });
+/** `title` names the execution for people: "daily-sync v2 · Nov 26, 6:48 PM". */
+export function executionUri(ref: ExecutionRef, title: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(ref.connection)}/executions/${encodeSegment(ref.executionId)}/${tabName(title, 'execution')}.md` });
 }
 
-export function functionCallUri(connection: string, functionId: number, callId: number): vscode.Uri {
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(connection)}/functions/${functionId}/calls/${callId}/logs.md` });
+/** `title` names the task and execution when known: "extract logs · daily-sync v2 · Nov 26, 6:48 PM". */
+export function functionCallUri(connection: string, functionId: number, callId: number, title = `call ${callId} logs`): vscode.Uri {
+  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeSegment(connection)}/functions/${functionId}/calls/${callId}/${tabName(title, 'logs')}.md` });
 }
 
 export function parseDetailsUri(uri: vscode.Uri): DetailsTarget | undefined {

@@ -12,7 +12,7 @@ import { parseDetailsUri } from '../details/uris';
 import { type Services } from '../services';
 import { type PickItem } from '../ui';
 import { formatRelative, statusLabel } from './format';
-import { functionCallOf } from './taskTree';
+import { functionCallOf, noLogsReason } from './taskTree';
 import { type ExecutionRef } from './tracker';
 
 /** What a command learned from its argument: the execution, and its state when the caller had one. */
@@ -28,7 +28,8 @@ interface TaskTarget {
 }
 
 const CANCEL = 'Cancel Execution';
-const CANCEL_WITH_REASON = 'Cancel with Reason...';
+const CANCEL_WITH_REASON = 'Cancel Execution with Reason...';
+const KEEP_RUNNING = 'Keep Running';
 const CANCEL_REASON_MAX = 500;
 
 function isRef(v: unknown): v is ExecutionRef {
@@ -52,6 +53,13 @@ export function executionTargetOf(arg: unknown): ExecutionTarget | undefined {
   return undefined;
 }
 
+/** The document of the active editor tab, also when it shows rendered Markdown (a custom editor). */
+function activeDocumentUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
 /** A task node of the tree: `.task`, `.execution` (detailed) and `.ref`. */
 function taskTargetOf(arg: unknown): TaskTarget | undefined {
   if (typeof arg !== 'object' || arg === null) return undefined;
@@ -67,7 +75,7 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
 
   /** The argument's execution; from the palette the active details document, else a pick. */
   const resolve = async (arg: unknown, purpose: { title: string; statuses?: ExecutionStatus[] }): Promise<ExecutionTarget> => {
-    const target = executionTargetOf(arg) ?? executionTargetOf(vscode.window.activeTextEditor?.document.uri);
+    const target = executionTargetOf(arg) ?? executionTargetOf(activeDocumentUri());
     if (target) return target;
     if (arg !== undefined) throw new InputError(`${purpose.title} works on an execution: pick one in the CDF Workflows view.`);
     return pickExecution(purpose);
@@ -104,19 +112,23 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
   return {
     'cdfWorkflows.showExecutionDetails': async (arg?: unknown) => {
       const { ref } = await resolve(arg, { title: 'Show Execution Details' });
-      await documents.openExecution(ref);
+      return documents.openExecution(ref);
     },
 
     'cdfWorkflows.showFunctionLogs': async (arg?: unknown) => {
       const plain = arg as { connection?: unknown; functionId?: unknown; callId?: unknown } | undefined;
       if (plain && typeof plain.connection === 'string' && typeof plain.functionId === 'number' && typeof plain.callId === 'number') {
-        await documents.openFunctionLogs(plain.connection, { functionId: plain.functionId, callId: plain.callId });
-        return;
+        return documents.openFunctionLogs(plain.connection, { functionId: plain.functionId, callId: plain.callId });
       }
       const target = taskTargetOf(arg);
-      const call = target && functionCallOf(target.task);
-      if (!target || !call) throw new InputError('Show Function Logs works on a function task that has called its function: pick one under an execution in the CDF Workflows view.');
-      await documents.openFunctionLogs(target.ref.connection, call, { task: target.task, execution: target.execution });
+      if (!target) throw new InputError('Show Function Logs works on a function task that has called its function: pick one under an execution in the CDF Workflows view.');
+      const call = functionCallOf(target.task);
+      if (!call) {
+        // Not an error of the user's: say why there is nothing to show.
+        await s.ui().ask('info', `No function logs for ${target.task.externalId}: ${noLogsReason(target.task) ?? 'CDF reports no function call.'}`, {});
+        return;
+      }
+      return documents.openFunctionLogs(target.ref.connection, call, { task: target.task, execution: target.execution });
     },
 
     'cdfWorkflows.cancelExecution': async (arg?: unknown) => {
@@ -130,6 +142,7 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
           modal: true,
           detail:
             'Tasks that have not started will not run and running tasks are marked canceled, but work they started elsewhere (function calls, transformation jobs) keeps running.',
+          cancel: KEEP_RUNNING,
         },
         CANCEL,
         CANCEL_WITH_REASON,
@@ -145,9 +158,12 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
           })
         ).trim() || undefined;
       }
+      s.tracker.noteCancelRequested(ref);
       await (await client(ref.connection)).executions.cancel(ref.executionId, { reason });
       const after = await reread(ref);
       s.log.info(`Cancelled execution ${ref.executionId} of ${nameOf(after, ref)} on ${ref.connection}${reason ? ' with a reason' : ''}.`);
+      // A run the user follows says so in its end notification; any other gets a quiet confirmation.
+      if (!s.tracker.isFollowedByUser(ref)) vscode.window.setStatusBarMessage(`$(circle-slash) Cancelled ${nameOf(after, ref)}`, 4000);
     },
 
     'cdfWorkflows.retryExecution': async (arg?: unknown) => {
@@ -183,6 +199,29 @@ export function executionCommands(s: Services): Record<string, CommandHandler> {
         .then(choice => (choice === run ? vscode.commands.executeCommand('cdfWorkflows.runWith', doc.uri, target) : undefined))
         .then(undefined, (e: unknown) => s.log.warn(`Run again: ${e instanceof Error ? e.message : String(e)}`));
       return doc.uri;
+    },
+
+    'cdfWorkflows.copyTaskExecutionId': async (arg?: unknown) => {
+      const target = taskTargetOf(arg);
+      if (!target) throw new InputError('Copy Task Execution ID works on a task under an execution in the CDF Workflows view.');
+      await vscode.env.clipboard.writeText(target.task.id);
+      vscode.window.setStatusBarMessage(`$(copy) Copied the task execution id of ${target.task.externalId}`, 4000);
+      return target.task.id;
+    },
+
+    'cdfWorkflows.showFollowedRun': async () => {
+      const runs = s.tracker.followedRuns;
+      if (runs.length === 0) throw new InputError('No run is being followed right now: runs you start are followed until they end.');
+      const run =
+        runs.length === 1
+          ? runs[0]
+          : await s.ui().pick({
+              title: 'Show Followed Run',
+              placeholder: 'Runs followed until they end',
+              items: runs.map(r => ({ label: nameOf(r.execution, r.ref), description: `${r.execution ? statusLabel(r.execution.status) : ''} · ${r.ref.connection}`, value: r })),
+            });
+      await vscode.commands.executeCommand('cdfWorkflows.explorer.focus');
+      if (run.execution) await s.tree.revealExecution(run.ref, run.execution, { expand: true });
     },
 
     'cdfWorkflows.copyExecutionId': async (arg?: unknown) => {

@@ -1,5 +1,9 @@
 // How statuses, durations and times look everywhere: tree, tooltips, notifications, details documents.
+// Times go through core/time/format in VS Code's display language and the local time zone.
 import * as vscode from 'vscode';
+import { elapsed, TimeFormatter } from '../../core/time/format';
+
+export { elapsed };
 
 const STATUS_ICONS: Record<string, [icon: string, color?: string]> = {
   RUNNING: ['sync~spin', 'charts.blue'],
@@ -13,6 +17,8 @@ const STATUS_ICONS: Record<string, [icon: string, color?: string]> = {
   TERMINATED: ['circle-slash', 'descriptionForeground'],
   CANCELED: ['circle-slash', 'descriptionForeground'],
   SKIPPED: ['debug-step-over', 'descriptionForeground'],
+  /** A task of the version that has not started (not a CDF status: the tree shows the definition). */
+  NOT_STARTED: ['circle-large-outline', 'disabledForeground'],
 };
 
 export function statusIcon(status: string): vscode.ThemeIcon {
@@ -20,44 +26,57 @@ export function statusIcon(status: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-/** RUNNING -> Running, TIMED_OUT -> Timed out. */
+/** RUNNING -> Running, TIMED_OUT -> Timed out, COMPLETED_WITH_ERRORS -> Completed with errors. */
 export function statusLabel(status: string): string {
   const s = status.toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** 850 ms, 12 s, 3m 04s, 2h 05m, 3d 4h. */
+let formatter: TimeFormatter | undefined;
+
+/** The formatter of VS Code's display language (fixed for the session) and the local time zone. */
+export function timeFormat(): TimeFormatter {
+  formatter ??= new TimeFormatter({ locale: vscode.env.language });
+  return formatter;
+}
+
+/** 850ms, 12s, 3m 04s, 2h 05m, 3d 4h. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  return timeFormat().duration(ms);
 }
 
-/** just now, 5 min ago, 3 h ago, yesterday, 4 days ago, then the date. */
+/** now, 30 seconds ago, 5 minutes ago, yesterday, 4 days ago, then the date. */
 export function formatRelative(time: number, now = Date.now()): string {
-  const d = now - time;
-  if (d < 45_000) return 'just now';
-  if (d < 3_600_000) return `${Math.round(d / 60_000)} min ago`;
-  if (d < 86_400_000) return `${Math.round(d / 3_600_000)} h ago`;
-  if (d < 2 * 86_400_000) return 'yesterday';
-  if (d < 30 * 86_400_000) return `${Math.round(d / 86_400_000)} days ago`;
-  return new Date(time).toISOString().slice(0, 10);
+  return timeFormat().relative(time, now);
 }
 
-/** 2026-11-26 18:48:06 UTC */
+/** Local date and time with the zone, e.g. "Nov 26, 2026, 6:48:06 PM GMT+1". */
 export function formatTimestamp(time: number | null | undefined): string {
-  if (time === null || time === undefined) return '';
-  return new Date(time).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return timeFormat().dateTime(time);
 }
 
-/** How long something ran: end - start, or until now while it runs. */
-export function elapsed(start: number | null | undefined, end: number | null | undefined, now = Date.now()): number | undefined {
-  if (start === null || start === undefined) return undefined;
-  return (end ?? now) - start;
+/** A cron fire time: the cron's zone, UTC and local time, each once. */
+export function formatFireTime(date: Date | number, cronZone: string): string {
+  return timeFormat().fireTime(date, cronZone);
+}
+
+/** Local date and time with UTC beside it. */
+export function formatWithUtc(time: number): string {
+  return timeFormat().dateTimeWithUtc(time);
+}
+
+/** "v2" for version "2", so that "v2 · 4 tasks" never reads as 24; a version named "beta" or "v3" as it is. */
+export function versionLabel(version: string | null | undefined): string {
+  const v = version ?? '?';
+  return /^\d/.test(v) ? `v${v}` : v;
+}
+
+/** "1 task", "4 tasks". */
+export function taskCount(n: number): string {
+  return `${n} ${n === 1 ? 'task' : 'tasks'}`;
+}
+
+/** A version as one line everywhere: "v2 · 4 tasks". */
+export function versionTitle(version: string, tasks: number): string {
+  return `${versionLabel(version)} · ${taskCount(tasks)}`;
 }

@@ -67,3 +67,18 @@ export function isAsyncTask(execution: ExecutionDetailed, task: TaskExecution): 
 export function isAsyncWaiting(execution: ExecutionDetailed, task: TaskExecution): boolean {
   return task.status === 'IN_PROGRESS' && isAsyncTask(execution, task);
 }
+
+/** The version's own tasks that have no task execution yet: what a running execution has left to do. */
+export function notStartedTasks(execution: ExecutionDetailed): TaskDefinition[] {
+  const started = new Set(execution.executedTasks.filter(t => !t.parentTaskExternalId).map(t => t.externalId));
+  return execution.workflowDefinition.tasks.filter(d => !started.has(d.externalId));
+}
+
+/** Why a task has no function logs to show, or undefined when it has a call. */
+export function noLogsReason(task: TaskExecution): string | undefined {
+  if (task.taskType !== 'function') return `${task.externalId} is a ${task.taskType} task: only function tasks call a function that writes logs.`;
+  if (functionCallOf(task)) return undefined;
+  if (task.status === 'SCHEDULED' || (task.status === 'IN_PROGRESS' && !task.output)) return `${task.externalId} has not called its function yet: logs appear once the call starts.`;
+  if (task.status === 'SKIPPED' || task.status === 'CANCELED') return `${task.externalId} ${task.status === 'SKIPPED' ? 'was skipped' : 'was canceled'} before it called its function: there are no logs.`;
+  return `CDF reports no function call for ${task.externalId} (its output has no callId), so there are no logs to read.`;
+}

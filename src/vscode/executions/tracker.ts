@@ -52,13 +52,31 @@ interface ConnectionWatch {
   readonly expanded: Map<string, AbortController>;
 }
 
+/** A run the user follows, as the status bar shows it. */
+export interface FollowedRun {
+  readonly ref: ExecutionRef;
+  /** The latest state known (the run's summary until the first read). */
+  readonly execution?: Execution | ExecutionDetailed;
+}
+
+function keyOf(ref: ExecutionRef): string {
+  return `${ref.connection}\u0000${ref.executionId}`;
+}
+
 export class ExecutionTracker extends DisposableBase {
   private readonly watches = new Map<string, ConnectionWatch>();
   private readonly userFollowed = new Set<string>();
-  /** The last state seen of each run the user follows (to name it when following stops). */
-  private readonly lastKnown = new Map<string, Execution | ExecutionDetailed>();
   /** Executions no longer followed because reads kept failing, with why; `user` marks a run the user started. */
   private readonly stopped = new Map<string, { reason: string; user: boolean }>();
+  /** The latest state of each run the user follows, by key (for the status bar, the tree's first expansion, and to name it when following stops). */
+  private readonly latest = new Map<string, { ref: ExecutionRef; execution?: Execution | ExecutionDetailed }>();
+  /** The final states of the last runs the user followed: a run that ends before the tree expands it needs no read. */
+  private readonly ended = new Map<string, { execution: ExecutionDetailed; at: number }>();
+  /** Runs the user asked to cancel: their end is news, not an error. */
+  private readonly cancelRequested = new Set<string>();
+  private readonly followedEmitter = this.register(new vscode.EventEmitter<void>());
+  /** The set of runs the user follows, or the state of one of them, changed. */
+  readonly onDidChangeFollowedRuns = this.followedEmitter.event;
   private viewVisible = false;
   private readonly emitter = this.register(new vscode.EventEmitter<ExecutionUpdate>());
   /** Every new state of a followed execution (the tree updates the one node; details documents refresh). */
@@ -108,11 +126,18 @@ export class ExecutionTracker extends DisposableBase {
     const key = keyOf(ref);
     const first = !this.userFollowed.has(key);
     this.userFollowed.add(key);
-    if (initial) this.lastKnown.set(key, initial);
+    if (first) {
+      this.latest.set(key, { ref: { connection: ref.connection, executionId: ref.executionId }, execution: initial });
+      this.followedEmitter.fire();
+    }
     if (this.stopped.delete(key)) this.followingEmitter.fire(ref);
     try {
       const final = await this.watch(ref.connection).byId.follow(ref.executionId, { initial: asInitial(initial), signal });
-      if (first) this.notifyEnd(ref.connection, final);
+      if (first) {
+        this.ended.set(key, { execution: final, at: Date.now() });
+        for (const old of [...this.ended.keys()].slice(0, Math.max(0, this.ended.size - 20))) this.ended.delete(old);
+        this.notifyEnd(ref.connection, final);
+      }
       return final;
     } catch (e) {
       if (e instanceof CancelledError) return undefined;
@@ -121,12 +146,51 @@ export class ExecutionTracker extends DisposableBase {
     } finally {
       if (first) {
         this.userFollowed.delete(key);
-        this.lastKnown.delete(key);
+        this.latest.delete(key);
+        this.cancelRequested.delete(key);
+        this.followedEmitter.fire();
       }
     }
   }
 
-  /** True while some loop follows this execution (a followed run, the tree, an open document). */
+  /** The runs the user follows right now, oldest first. */
+  get followedRuns(): FollowedRun[] {
+    return [...this.latest.values()];
+  }
+
+  /**
+   * The detailed state of a run the user follows: the latest read, else the next one (its follow loop
+   * reads it anyway, so this costs no request). Undefined when none comes within `timeoutMs`.
+   */
+  stateOf(ref: ExecutionRef, timeoutMs = 10_000): Promise<ExecutionDetailed | undefined> {
+    // A final state serves for a couple of minutes only: later the execution may have been retried elsewhere.
+    const ended = this.ended.get(keyOf(ref));
+    const known = this.latest.get(keyOf(ref))?.execution ?? (ended && Date.now() - ended.at < 120_000 ? ended.execution : undefined);
+    if (known && isDetailedExecution(known)) return Promise.resolve(known);
+    if (!this.userFollowed.has(keyOf(ref))) return Promise.resolve(undefined);
+    return new Promise(resolve => {
+      const done = (e: ExecutionDetailed | undefined) => {
+        clearTimeout(timer);
+        sub.dispose();
+        ended.dispose();
+        resolve(e);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      const sub = this.onDidUpdate(u => {
+        if (u.connection === ref.connection && u.execution.id === ref.executionId) done(u.execution);
+      });
+      const ended = this.onDidChangeFollowedRuns(() => {
+        if (!this.userFollowed.has(keyOf(ref))) done(undefined);
+      });
+    });
+  }
+
+  /** The user asked to cancel this run: when it ends terminated, that is what they wanted (information). */
+  noteCancelRequested(ref: ExecutionRef): void {
+    this.cancelRequested.add(keyOf(ref));
+  }
+
+  /** True while some poll loop reads this execution (a followed run, a visible node, an open document). */
   isFollowing(ref: ExecutionRef): boolean {
     const w = this.watches.get(ref.connection);
     return !!w && (w.byId.isFollowing(ref.executionId) || w.byList.isWatching(ref.executionId));
@@ -246,8 +310,11 @@ export class ExecutionTracker extends DisposableBase {
       logger: this.log,
     });
     byId.onDidChange(execution => {
-      const key = keyOf({ connection, executionId: execution.id });
-      if (this.userFollowed.has(key)) this.lastKnown.set(key, execution);
+      const entry = this.latest.get(keyOf({ connection, executionId: execution.id }));
+      if (entry) {
+        entry.execution = execution;
+        this.followedEmitter.fire();
+      }
       this.seen(connection, execution);
       this.emitter.fire({ connection, execution });
     });
@@ -285,7 +352,7 @@ export class ExecutionTracker extends DisposableBase {
     const reason = error instanceof Error ? error.message : String(error);
     this.stopped.set(keyOf(ref), { reason, user: true });
     this.followingEmitter.fire(ref);
-    const last = this.lastKnown.get(keyOf(ref));
+    const last = this.latest.get(keyOf(ref))?.execution;
     const name = last ? `the run of ${last.workflowExternalId}@${last.version ?? '?'}` : `execution ${ref.executionId}`;
     this.log.warn(`Stopped following ${name} (${ref.executionId}) on "${ref.connection}": ${reason}`);
     const again = 'Follow Again';
@@ -300,14 +367,19 @@ export class ExecutionTracker extends DisposableBase {
 
   private notifyEnd(connection: string, e: ExecutionDetailed): void {
     const when = config.followNotify();
-    const ok = e.status === 'COMPLETED';
+    // A cancel the user asked for ended as asked: news, not a failure.
+    const asked = e.status === 'TERMINATED' && this.cancelRequested.has(keyOf({ connection, executionId: e.id }));
+    const ok = e.status === 'COMPLETED' || asked;
     if (when === 'never' || (when === 'failures' && ok)) return;
     const name = `${e.workflowExternalId}@${e.version ?? '?'}`;
     const took = elapsed(e.startTime ?? e.createdTime, e.endTime);
-    const duration = took === undefined ? '' : ` in ${formatDuration(took)}`;
-    const message = ok
-      ? `Run of ${name} completed${duration}.`
-      : `Run of ${name} ${statusLabel(e.status).toLowerCase()}${duration}${e.reasonForIncompletion ? `: ${e.reasonForIncompletion}` : '.'}`;
+    const duration = took === undefined ? '' : ` after ${formatDuration(took)}`;
+    const message = asked
+      ? `Run of ${name} cancelled as you asked${duration}.`
+      : ok
+        ? `Run of ${name} completed in ${took === undefined ? '?' : formatDuration(took)}.`
+        : `Run of ${name} ${statusLabel(e.status).toLowerCase()}${duration}${e.reasonForIncompletion ? `: ${e.reasonForIncompletion}` : '.'}`;
+    // An error with an action stays until dismissed (VS Code keeps such toasts): a failure is not missed.
     void this.ui()
       .ask(ok ? 'info' : 'error', message, {}, 'Show Details')
       .then(choice => {
@@ -341,8 +413,8 @@ export class ExecutionTracker extends DisposableBase {
   }
 }
 
-function keyOf(ref: ExecutionRef): string {
-  return `${ref.connection}\u0000${ref.executionId}`;
+function isDetailedExecution(e: Execution | ExecutionDetailed): e is ExecutionDetailed {
+  return Array.isArray((e as Partial<ExecutionDetailed>).executedTasks) && (e as Partial<ExecutionDetailed>).workflowDefinition !== undefined;
 }
 
 /**

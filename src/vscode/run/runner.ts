@@ -12,7 +12,9 @@ import { type PromptStep, runPrompts } from '../wizard';
 import { activeJsonDocument, chooseInputFile, type CheckedInput, displayName, RunInputChecker } from './inputFile';
 import { type RememberedRun, RunMemory, type RunTarget } from './memory';
 import { parseUserMetadata, promptMetadata } from './metadata';
-import { confirmInputReferences, pickVersion, pickWorkflow } from './target';
+import { missingInputReferences, parseRunInput } from '../../core/run';
+import { type WorkflowVersion } from '../../core/schemas/workflows';
+import { confirmInputReferences, describeMissing, pickVersion, pickWorkflow, readVersion } from './target';
 
 /** What a run command has gathered so far. */
 interface RunDraft {
@@ -23,6 +25,8 @@ interface RunDraft {
   version?: string;
   /** The workflow picker's remembered pair was chosen: no version prompt. */
   pairChosen?: boolean;
+  /** The version's definition, when read before the input was chosen (so the check reads it once). */
+  definition?: WorkflowVersion;
   metadataText: string;
   metadata: Record<string, string>;
 }
@@ -76,7 +80,7 @@ export class WorkflowRunner extends DisposableBase {
           shouldPrompt: d => !d.pairChosen,
           prompt: async (d, ui, step) => {
             const wf = d.workflowExternalId ?? '';
-            d.version = await pickVersion(ui, step, client, wf, d.remembered?.workflowExternalId === wf ? d.remembered.version : undefined);
+            d.version = await pickVersion(ui, step, client, wf, d.remembered?.workflowExternalId === wf ? d.remembered.version : undefined, input);
             await this.confirmReferences(d);
           },
         },
@@ -99,11 +103,19 @@ export class WorkflowRunner extends DisposableBase {
           prompt: async (d, ui, step) => {
             let uri: vscode.Uri;
             if (active) {
+              // The definition the input check needs anyway, read now so the pick can say what the editor's input lacks.
+              const definition = (d.definition ??= await readVersion(this.clientOf(d.connection), target));
+              const lacks = lacksFor(definition, active.getText());
               const source = await ui.pick<'active' | 'file'>({
                 ...step,
                 placeholder: `Input for ${name}`,
                 items: [
-                  { label: `Active editor (${displayName(active.uri)})`, description: active.isDirty ? 'with unsaved changes' : undefined, iconPath: new vscode.ThemeIcon('file-code'), value: 'active' },
+                  {
+                    label: `Active editor (${displayName(active.uri)})`,
+                    description: [active.isDirty ? 'with unsaved changes' : undefined, lacks].filter(Boolean).join(' · ') || undefined,
+                    iconPath: new vscode.ThemeIcon(lacks ? 'warning' : 'file-code'),
+                    value: 'active',
+                  },
                   { label: 'Choose a file...', iconPath: new vscode.ThemeIcon('folder-opened'), value: 'file' },
                 ],
               });
@@ -156,7 +168,8 @@ export class WorkflowRunner extends DisposableBase {
 
   private async confirmReferences(d: RunDraft): Promise<void> {
     const { input, workflowExternalId, version } = ready(d);
-    await confirmInputReferences(this.ui, this.clientOf(d.connection), { connection: d.connection, workflowExternalId, version }, input);
+    const known = d.definition?.workflowExternalId === workflowExternalId && d.definition.version === version ? d.definition : undefined;
+    await confirmInputReferences(this.ui, this.clientOf(d.connection), { connection: d.connection, workflowExternalId, version }, input, known);
   }
 
   /** Session and run under a progress notification with Cancel; then reveal, follow and remember. */
@@ -188,11 +201,21 @@ export class WorkflowRunner extends DisposableBase {
     // Following does not wait for the tree, and a tree that cannot show the run does not fail it.
     this.services.tracker.follow(ref).catch((e: unknown) => this.services.log.warn(`Following execution ${execution.id}: ${e instanceof Error ? e.message : String(e)}`));
     try {
-      await this.services.tree.revealExecution(ref, execution);
+      await this.services.tree.revealExecution(ref, execution, { expand: true });
     } catch (e) {
       this.services.log.warn(`Showing execution ${execution.id} in the tree: ${e instanceof Error ? e.message : String(e)}`);
     }
     return execution;
+  }
+}
+
+/** "lacks runDate" for the text of a JSON input, or undefined (also when it is not a valid input yet). */
+function lacksFor(definition: WorkflowVersion, text: string): string | undefined {
+  try {
+    const missing = missingInputReferences(definition.workflowDefinition, parseRunInput(text).input);
+    return missing.length ? describeMissing(missing) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,10 +6,17 @@ import { type CdfClient } from '../../core/client';
 import { CancelledError, CdfApiError, InputError } from '../../core/errors';
 import { missingInputReferences, type MissingInputReference } from '../../core/run';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
+import { formatRelative, taskCount, versionTitle } from '../executions/format';
 import { type PickItem, type StepInfo, type UserInput } from '../ui';
 import { type RememberedRun } from './memory';
+import { ADD_MISSING_KEYS, describeAddedKeys, insertMissingKeys } from './missingKeys';
 
 export const RUN_ANYWAY = 'Run Anyway';
+
+/** "lacks runDate, site.id": what an input is missing for a version, for a picker row. */
+export function describeMissing(missing: readonly MissingInputReference[]): string {
+  return `lacks ${missing.map(m => m.path).join(', ')}`;
+}
 
 /** The workflow picker's answer: a workflow, or the remembered pair (version included). */
 export interface WorkflowChoice {
@@ -47,13 +54,18 @@ export function pickWorkflow(
   return ui.pick({ ...step, placeholder: `Workflow to run with ${where.file} (on ${where.connection})`, matchOnDescription: true, items });
 }
 
-/** Versions newest first, each with its task count and description; the one last used is active. */
+/**
+ * Versions newest first, "v2 · 4 tasks" with their description; the one last used is active. With the
+ * run input at hand, each row says which `${workflow.input.*}` keys the input lacks for that version:
+ * the definitions come with the list, so this costs nothing.
+ */
 export function pickVersion(
   ui: UserInput,
   step: StepInfo,
   client: () => Promise<CdfClient>,
   workflowExternalId: string,
   rememberedVersion: string | undefined,
+  input?: { input: Record<string, unknown>; name: string },
 ): Promise<string> {
   const items = (async (): Promise<PickItem<string>[]> => {
     const versions = await collect((await client()).versions.iterate({ workflowFilters: [{ externalId: workflowExternalId }], limit: 1000 }));
@@ -61,12 +73,16 @@ export function pickVersion(
       throw new InputError(`Workflow "${workflowExternalId}" has no versions yet. Create a version with its tasks first, then run it.`);
     }
     versions.sort(newestFirst);
-    return versions.map(v => ({
-      label: v.version,
-      description: describeVersion(v),
-      iconPath: new vscode.ThemeIcon('versions'),
-      value: v.version,
-    }));
+    return versions.map(v => {
+      const missing = input ? missingInputReferences(v.workflowDefinition, input.input) : [];
+      return {
+        label: versionTitle(v.version, v.workflowDefinition.tasks.length),
+        description: describeVersion(v),
+        ...(missing.length ? { detail: `$(warning) ${input?.name ?? 'The input'} ${describeMissing(missing)}` } : {}),
+        iconPath: new vscode.ThemeIcon('versions'),
+        value: v.version,
+      };
+    });
   })();
   return ui.pick({
     ...step,
@@ -82,23 +98,14 @@ function newestFirst(a: WorkflowVersion, b: WorkflowVersion): number {
 }
 
 function describeVersion(v: WorkflowVersion): string {
-  const n = v.workflowDefinition.tasks.length;
-  const tasks = `${n} task${n === 1 ? '' : 's'}`;
-  return v.workflowDefinition.description ? `${tasks} · ${v.workflowDefinition.description}` : tasks;
+  const updated = v.lastUpdatedTime ?? v.createdTime;
+  return [v.workflowDefinition.description, updated !== undefined ? `updated ${formatRelative(updated)}` : undefined].filter(Boolean).join(' · ') || taskCount(v.workflowDefinition.tasks.length);
 }
 
-/**
- * Reads the version's definition (one request) and, when the input lacks keys its tasks reference, asks
- * with a modal warning; anything but "Run Anyway" cancels. Resolves with what was missing.
- */
-export async function confirmInputReferences(
-  ui: UserInput,
-  client: () => Promise<CdfClient>,
-  target: { connection: string; workflowExternalId: string; version: string },
-  input: { input: Record<string, unknown>; name: string },
-): Promise<readonly MissingInputReference[]> {
+/** Reads a version's definition (one request), with a clear error when it is gone. */
+export async function readVersion(client: () => Promise<CdfClient>, target: { connection: string; workflowExternalId: string; version: string }): Promise<WorkflowVersion> {
   const name = `${target.workflowExternalId}@${target.version}`;
-  const version = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${name}` }, async () => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${name}` }, async () => {
     try {
       return await (await client()).versions.retrieve(target.workflowExternalId, target.version);
     } catch (e) {
@@ -112,19 +119,43 @@ export async function confirmInputReferences(
       throw e;
     }
   });
+}
+
+/**
+ * Reads the version's definition (one request, unless `known` is given) and, when the input lacks keys
+ * its tasks reference, asks with a modal warning whose default is the safe choice: "Add Missing Keys"
+ * puts them into the file with null for the user to fill and does not run; only "Run Anyway" runs.
+ * Resolves with what was missing.
+ */
+export async function confirmInputReferences(
+  ui: UserInput,
+  client: () => Promise<CdfClient>,
+  target: { connection: string; workflowExternalId: string; version: string },
+  input: { input: Record<string, unknown>; name: string; uri?: vscode.Uri },
+  known?: WorkflowVersion,
+): Promise<readonly MissingInputReference[]> {
+  const name = `${target.workflowExternalId}@${target.version}`;
+  const version = known ?? (await readVersion(client, target));
   const missing = missingInputReferences(version.workflowDefinition, input.input);
   if (missing.length === 0) return missing;
   const list = missing.map(m => `${m.path} (${m.taskExternalIds.length === 1 ? 'task' : 'tasks'} ${m.taskExternalIds.join(', ')})`).join(', ');
   const keys = missing.length === 1 ? 'an input key' : `${missing.length} input keys`;
+  const canAdd = input.uri !== undefined;
   const choice = await ui.ask(
     'warning',
     `${name} reads ${keys} that ${input.name} does not have: ${list}.`,
     {
       modal: true,
-      detail: `Tasks read them as \${workflow.input.<key>}; without them those tasks get no value and may fail. Add ${missing.length === 1 ? 'it' : 'them'} to the file, or run anyway.`,
+      detail: `Tasks read them as \${workflow.input.<key>}; without them those tasks get no value and may fail.${canAdd ? ` ${ADD_MISSING_KEYS} puts ${missing.length === 1 ? 'it' : 'them'} into the file with the value null for you to fill; nothing runs.` : ''}`,
     },
+    ...(canAdd ? [ADD_MISSING_KEYS] : []),
     RUN_ANYWAY,
   );
+  if (choice === ADD_MISSING_KEYS && input.uri) {
+    const result = await insertMissingKeys(input.uri, missing);
+    void ui.ask('info', `${describeAddedKeys(result, input.name)} Then run ${name} again.`, {});
+    throw new CancelledError(`Run of ${name} not started: keys were added to ${input.name} for you to fill.`);
+  }
   if (choice !== RUN_ANYWAY) throw new CancelledError(`Run of ${name} cancelled: the input lacks ${missing.map(m => m.path).join(', ')}.`);
   return missing;
 }

@@ -108,7 +108,7 @@ async function showStarted(services: Services, connection: string, execution: Ex
   const ref = { connection, executionId: execution.id };
   services.log.info(`${what}: execution ${execution.id} of ${execution.workflowExternalId}@${execution.version}.`);
   void services.tracker.follow(ref, execution);
-  await services.tree.revealExecution(ref, execution).catch((e: unknown) => services.log.debug(`Revealing execution ${execution.id}: ${String(e)}`));
+  await services.tree.revealExecution(ref, execution, { expand: true }).catch((e: unknown) => services.log.debug(`Revealing execution ${execution.id}: ${String(e)}`));
   void services.ui().ask('info', `${what}: execution of ${execution.workflowExternalId}@${execution.version} started.`, {});
 }
 

@@ -31,7 +31,7 @@ export interface ScheduleWizardStart {
 
 export type ScheduleInput =
   | { readonly kind: 'none' }
-  | { readonly kind: 'file'; readonly name: string; readonly value: Record<string, unknown>; readonly bytes: number }
+  | { readonly kind: 'file'; readonly name: string; readonly value: Record<string, unknown>; readonly bytes: number; readonly uri?: vscode.Uri }
   | { readonly kind: 'keep'; readonly value: Record<string, unknown> | undefined };
 
 export type CredentialChoice =
@@ -54,7 +54,6 @@ export interface ScheduleWizardContext {
   method?: ScheduleMethod;
   /** Native triggers: the IANA zone the cron expression is read in. */
   timezone?: string;
-  otherTimezone?: boolean;
   cronExpression?: string;
   input?: ScheduleInput;
   credentialChoice?: CredentialChoice;

@@ -2,7 +2,7 @@
 // a top-level object, at most 100 KB), plus the `${workflow.input.*}` references the version would miss.
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
-import { missingInputReferences, parseRunInput } from '../../core/run';
+import { missingInputReferences, type MissingInputReference, parseRunInput } from '../../core/run';
 import { type WorkflowVersion } from '../../core/schemas/workflows';
 import { type ScheduleInput } from './context';
 
@@ -25,7 +25,7 @@ export async function readScheduleInput(uri: vscode.Uri): Promise<Extract<Schedu
   }
   try {
     const parsed = parseRunInput(text);
-    return { kind: 'file', name, value: parsed.input, bytes: parsed.bytes };
+    return { kind: 'file', name, value: parsed.input, bytes: parsed.bytes, uri };
   } catch (e) {
     if (e instanceof InputError) throw new InputError(`${name}: ${e.message}`, e.location);
     throw e;
@@ -37,8 +37,13 @@ export function inputValue(input: ScheduleInput | undefined): Record<string, unk
   return input.value;
 }
 
-/** `${workflow.input.x}` references of the version the input leaves unanswered, for the review page. */
-export function missingReferences(version: WorkflowVersion | undefined, input: ScheduleInput | undefined): string[] {
+/** `${workflow.input.x}` references of the version the input leaves unanswered. */
+export function missingOf(version: WorkflowVersion | undefined, input: ScheduleInput | undefined): MissingInputReference[] {
   if (!version) return [];
-  return missingInputReferences(version.workflowDefinition, inputValue(input) ?? {}).map((m) => `${m.path} (task ${m.taskExternalId})`);
+  return missingInputReferences(version.workflowDefinition, inputValue(input) ?? {});
+}
+
+/** The same, as the review page lists them: "reportDate (task build-report)". */
+export function missingReferences(version: WorkflowVersion | undefined, input: ScheduleInput | undefined): string[] {
+  return missingOf(version, input).map((m) => `${m.path} (task ${m.taskExternalId})`);
 }

@@ -13,14 +13,18 @@ import {
   plannedDeletions,
   type TriggerCredentials,
 } from '../../core/schedule/deploy';
+import { RUN_METADATA_LIMITS } from '../../core/run';
+import { SCHEDULE_METADATA_KEY, TRIGGER_METADATA_KEY } from '../../core/run/origin';
 import { type Trigger } from '../../core/schemas/triggers';
+import { type TimeFormatter } from '../../core/time/format';
+import { versionLabel } from '../executions/format';
 import { type PickItem } from '../ui';
 import { type PromptStep } from '../wizard';
 import { type ScheduleWizardContext } from './context';
 import { cronPreview } from './cronPreview';
 import { inputValue, missingReferences } from './input';
 
-type Review = 'deploy' | 'cancel' | 'info';
+type Review = 'deploy' | 'cancel' | 'info' | 'warning';
 
 export interface ReviewDeps {
   /** Deploy dependencies with the project's journal read now. */
@@ -30,15 +34,24 @@ export interface ReviewDeps {
   /** The per-installation key of the trigger function's configuration hash (SecretStorage). */
   configHashKey(): Promise<string>;
   readonly readyTimeoutMs: number;
-  readonly localZone: string;
+  /** Local time in VS Code's display language. */
+  readonly time: TimeFormatter;
 }
 
 export function reviewStep(deps: ReviewDeps): PromptStep<ScheduleWizardContext> {
   return {
     async prompt(c, ui, step) {
       const items = reviewItems(c, deps);
+      // With a warning on the page, Enter lands on it, not on Deploy: deploying is a deliberate choice then.
+      const hasWarning = (await items).some((i) => i.value === 'warning');
       for (;;) {
-        const choice = await ui.pick<Review>({ ...step, placeholder: 'Review what will be made in CDF, then Deploy', items, matchOnDetail: true });
+        const choice = await ui.pick<Review>({
+          ...step,
+          placeholder: hasWarning ? 'Review the warning, then choose Deploy or go Back to change the input' : 'Review what will be made in CDF, then Deploy',
+          items,
+          matchOnDetail: true,
+          active: (i) => i.value === (hasWarning ? 'warning' : 'deploy'),
+        });
         if (choice === 'deploy') return;
         if (choice === 'cancel') throw new CancelledError();
       }
@@ -53,9 +66,10 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
   const credentials = await deps.credentials(c);
   const input = inputValue(c.input);
   const rows: PickItem<Review>[] = [];
-  const info = (label: string, detail?: string): void => {
-    rows.push({ label, ...(detail ? { detail } : {}), value: 'info' });
+  const info = (label: string, detail?: string, value: Review = 'info'): void => {
+    rows.push({ label, ...(detail ? { detail } : {}), value });
   };
+  const target = `${workflow} ${versionLabel(version)}`;
   const projectDeps = deps.deployDeps(c);
   if (c.method === 'native') {
     const deployment = new NativeRouteDeployment(projectDeps, {
@@ -66,7 +80,7 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
         cronExpression: c.cronExpression,
         timezone: c.timezone ?? 'UTC',
         ...(input !== undefined ? { input } : {}),
-        ...(c.edit?.kind === 'native' && c.edit.trigger.metadata && Object.keys(c.edit.trigger.metadata).length > 0 ? { metadata: { ...c.edit.trigger.metadata } } : {}),
+        ...triggerMetadata(c),
       },
       credentials,
       identityProvider: c.environment,
@@ -74,12 +88,13 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
     c.deployment = deployment;
     const p = deployment.prepared;
     const existing: Trigger | undefined = await findTrigger(projectDeps, p.externalId);
-    const preview = cronPreview(p.triggerRule.cronExpression, { timezone: p.triggerRule.timezone, localZone: deps.localZone, count: 1 });
+    const preview = cronPreview(p.triggerRule.cronExpression, { timezone: p.triggerRule.timezone, time: deps.time, count: 1 });
     info(
       `$(zap) ${existing ? 'Update' : 'Create'} schedule trigger "${p.externalId}"`,
-      `${p.triggerRule.cronExpression} · ${preview.description} · runs ${workflow}@${version}${existing && existing.workflowVersion !== version ? ` (was version ${existing.workflowVersion})` : ''}`,
+      `${preview.description} · ${p.triggerRule.cronExpression} · runs ${target}${existing && existing.workflowVersion !== version ? ` (was ${versionLabel(existing.workflowVersion)})` : ''}`,
     );
     info('$(clock) Next run', preview.fireTimes[0]);
+    info(`$(key) Session for client id ${credentials.clientId}`, 'Its nonce lets CDF start the runs; the secret is used only to make it.');
   } else {
     const deployment = new FunctionRouteDeployment(
       projectDeps,
@@ -88,7 +103,8 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
         schedule: {
           name: c.scheduleName ?? (c.edit?.kind === 'function' ? c.edit.name : ''),
           cronExpression: c.cronExpression,
-          data: { workflowExternalId: workflow, version, ...(input !== undefined ? { input } : {}) },
+          // The name rides along as run metadata, so the tree can say which schedule started a run.
+          data: { workflowExternalId: workflow, version, ...(input !== undefined ? { input } : {}), metadata: { [SCHEDULE_METADATA_KEY]: c.scheduleName ?? (c.edit?.kind === 'function' ? c.edit.name : '') } },
         },
         ...(c.edit?.kind === 'function' ? { replaces: { scheduleId: c.edit.scheduleId } } : {}),
       },
@@ -98,24 +114,24 @@ async function reviewItems(c: ScheduleWizardContext, deps: ReviewDeps): Promise<
     const plan = await planFunctionRoute(projectDeps, deployment.prepared);
     functionRows(plan, deployment, info);
     const s = deployment.prepared.schedule;
-    const preview = cronPreview(s.cronExpression, { localZone: deps.localZone, count: 1 });
+    const preview = cronPreview(s.cronExpression, { time: deps.time, count: 1 });
     const replaced = plan.replacing.length > 0 ? `Replace schedule "${s.name}"` : `Create schedule "${s.name}"`;
-    info(`$(calendar) ${replaced}`, `${s.cronExpression} (UTC) · ${preview.description} · runs ${workflow}@${version}`);
+    info(`$(calendar) ${replaced}`, `${preview.description} · ${s.cronExpression} · runs ${target}`);
     info('$(clock) Next run', preview.fireTimes[0]);
+    info(`$(key) Session for client id ${credentials.clientId}`, 'Authorizes the schedule; the secret reaches CDF only here and as function secrets.');
   }
-  info(`$(key) Session for client id ${credentials.clientId}`, 'Its nonce authorizes the schedule; the client secret is sent only to make it (and as function secrets).');
   info(input === undefined ? '$(json) No input' : `$(json) Input: ${Object.keys(input).length} key${Object.keys(input).length === 1 ? '' : 's'}`, input === undefined ? undefined : truncate(JSON.stringify(input), 200));
   const missing = missingReferences(c.version, c.input);
-  if (missing.length > 0) info(`$(warning) The input lacks ${missing.length} value${missing.length === 1 ? '' : 's'} the version reads`, missing.join(', '));
+  if (missing.length > 0) info(`$(warning) The input lacks ${missing.length} value${missing.length === 1 ? '' : 's'} the version reads`, missing.join(', '), 'warning');
   return [{ label: '$(rocket) Deploy', description: `to ${c.connection.name} (${c.environment.project})`, value: 'deploy' }, ...rows, { label: '$(close) Cancel', value: 'cancel' }];
 }
 
 function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployment, info: (label: string, detail?: string) => void): void {
   const p = deployment.prepared;
-  const build = `upload ${p.fileExternalId} (${p.package.zip.byteLength} bytes, handler.py) to Files, then build it with the client credentials as function secrets`;
+  const build = `Uploads handler.py (${(p.package.zip.byteLength / 1024).toFixed(1)} KB zip); the credentials become function secrets`;
   switch (plan.action) {
     case 'reuse':
-      info(`$(check) Reuse trigger function "${p.functionExternalId}"`, `${plan.existing?.status ?? ''}: same handler, client credentials and settings`);
+      info(`$(check) Reuse trigger function "${p.functionExternalId}"`, `${plan.existing?.status ?? ''}: same handler, credentials and settings`);
       break;
     case 'create':
       info(`$(symbol-function) Create trigger function "${p.functionExternalId}"`, build);
@@ -125,7 +141,7 @@ function functionRows(plan: FunctionRoutePlan, deployment: FunctionRouteDeployme
       if (plan.moving.length > 0) {
         info(
           `$(arrow-right) Move ${plan.moving.length} schedule${plan.moving.length === 1 ? '' : 's'} to the new function`,
-          `${plan.moving.map((s) => s.name).join(', ')}: re-created with the same cron and data, running as client id ${p.credentials.clientId}`,
+          `${truncate(plan.moving.map((s) => s.name).join(', '), 50)}: same cron and data, as ${p.credentials.clientId}`,
         );
       }
       break;
@@ -150,6 +166,17 @@ function deletionLabel(d: PlannedDeletion): string {
     case 'leftover':
       return `Delete the ${d.name}${id} left by an earlier deploy`;
   }
+}
+
+/**
+ * A trigger's metadata: an edited trigger keeps its own, and the wizard names the trigger in it (CDF
+ * copies it to every execution the trigger starts, so the tree can say what started a run).
+ */
+function triggerMetadata(c: ScheduleWizardContext): { metadata?: Record<string, string> } {
+  const own = c.edit?.kind === 'native' ? { ...(c.edit.trigger.metadata ?? {}) } : {};
+  const externalId = c.triggerExternalId ?? (c.edit?.kind === 'native' ? c.edit.trigger.externalId : '');
+  if (externalId && (TRIGGER_METADATA_KEY in own || Object.keys(own).length < RUN_METADATA_LIMITS.maxEntries)) own[TRIGGER_METADATA_KEY] = externalId;
+  return Object.keys(own).length > 0 ? { metadata: own } : {};
 }
 
 function truncate(text: string, max: number): string {

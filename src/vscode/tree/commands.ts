@@ -28,5 +28,8 @@ export function treeCommands(s: Services): Record<string, CommandHandler> {
       });
       await tree.filter.set(id);
     },
+    'cdfWorkflows.clearExecutionFilter': async () => {
+      await tree.filter.set('all');
+    },
   };
 }

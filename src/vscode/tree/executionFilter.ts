@@ -51,10 +51,10 @@ export class ExecutionFilterState implements vscode.Disposable {
     this.emitter.fire(option);
   }
 
-  /** Shown as the view's description; nothing while every execution is shown. */
+  /** Shown as the view's description: "Failed only"; nothing while every execution is shown. */
   get description(): string | undefined {
     const c = this.current;
-    return c.id === 'all' ? undefined : `Executions: ${c.label}`;
+    return c.id === 'all' ? undefined : `${c.label} only`;
   }
 
   dispose(): void {

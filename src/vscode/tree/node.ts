@@ -3,6 +3,8 @@
 // action in place of the children; the rest of the tree stays.
 import * as vscode from 'vscode';
 import { describeError } from '../boundary';
+import { type ConnectionSettings } from '../config';
+import { connectionFixOf } from '../connections/fixes';
 import { escapeMarkdown } from '../details/markdown';
 
 export { escapeMarkdown };
@@ -39,6 +41,7 @@ export abstract class LoadingNode extends TreeNode {
   private loading: Promise<TreeNode[]> | undefined;
   /** Bumped when the children are forgotten, so a load that started before does not fill the cache. */
   private generation = 0;
+  private asked = false;
 
   constructor(parent: TreeNode | undefined, protected readonly changes: TreeChanges) {
     super(parent);
@@ -47,6 +50,7 @@ export abstract class LoadingNode extends TreeNode {
   protected abstract loadChildren(): Promise<TreeNode[]>;
 
   override getChildren(): Promise<TreeNode[]> {
+    this.asked = true;
     if (this.cache) return Promise.resolve(this.cache);
     if (this.loading) return this.loading;
     const generation = this.generation;
@@ -87,6 +91,11 @@ export abstract class LoadingNode extends TreeNode {
   /** The children loaded so far, without loading (for reveal and for updates by id). */
   get loaded(): readonly TreeNode[] | undefined {
     return this.cache;
+  }
+
+  /** True once anyone asked for the children (the view expanded it, or a reveal went through it). */
+  get everExpanded(): boolean {
+    return this.asked;
   }
 }
 
@@ -227,13 +236,32 @@ export class ErrorNode extends TreeNode {
   get id(): string {
     return `${this.parent.id}/~error`;
   }
+
+  /** The connection settings of the root this error is under (the fix commands take its name). */
+  private get settings(): ConnectionSettings | undefined {
+    let node: TreeNode = this.parent;
+    while (node.parent) node = node.parent;
+    const c = (node as { connection?: unknown }).connection;
+    return typeof c === 'object' && c !== null && typeof (c as ConnectionSettings).name === 'string' ? (c as ConnectionSettings) : undefined;
+  }
+
+  /** The connection's name, so the fix commands know which connection to fix. */
+  get connection(): string | undefined {
+    return this.settings?.name;
+  }
+
   getTreeItem(): vscode.TreeItem {
     const { message } = describeError(this.error);
+    const fix = connectionFixOf(this.error, this.settings?.auth?.type);
     const item = new vscode.TreeItem(message, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.tooltip = new vscode.MarkdownString(`**Could not load.**\n\n${escapeMarkdown(message)}\n\nUse *Retry Loading* to try again.`);
-    item.contextValue = 'error';
+    // The label is cut at the view's width: the tooltip has the whole message and what to do.
+    item.tooltip = new vscode.MarkdownString(
+      `**Could not load.**\n\n${escapeMarkdown(message)}\n\n${fix ? `${fix.hint}\n\n` : ''}Use *Retry Loading* to try again.`,
+    );
+    item.contextValue = ['error', fix?.token].filter(Boolean).join(' ');
+    item.accessibilityInformation = { label: `Could not load: ${message}${fix ? ` Fix: ${fix.title}` : ''}` };
     return item;
   }
 }

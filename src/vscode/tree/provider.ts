@@ -10,11 +10,14 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   constructor(
     private readonly roots: () => Promise<TreeNode[]>,
     private readonly log: Pick<vscode.LogOutputChannel, 'error'>,
+    /** Told what each row shows as VS Code draws it. */
+    private readonly onDraw: (node: TreeNode, item: vscode.TreeItem) => void = () => undefined,
   ) {}
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const item = node.getTreeItem();
     item.id ??= node.id;
+    this.onDraw(node, item);
     return item;
   }
 

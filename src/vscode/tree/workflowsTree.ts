@@ -6,12 +6,15 @@ import { type ExecutionRef } from '../executions/tracker';
 import { DisposableBase } from '../lifecycle';
 import { ScheduleDataCache, type TreeContext, type TreeServices } from './context';
 import { ExecutionFilterState } from './executionFilter';
-import { type TreeNode } from './node';
+import { LoadingNode, type TreeNode } from './node';
 import { WorkflowsTreeProvider } from './provider';
 import { ConnectionNode } from './nodes/connectionNode';
 import { ExecutionNode } from './nodes/executionNode';
 import { VersionNode } from './nodes/versionNode';
 import { WorkflowNode } from './nodes/workflowNode';
+
+/** How often labels with a live time (a running execution's elapsed time, "5 minutes ago") are redrawn. */
+export const LABEL_REFRESH_MS = 5_000;
 
 export class WorkflowsTree extends DisposableBase {
   readonly provider: WorkflowsTreeProvider;
@@ -19,23 +22,38 @@ export class WorkflowsTree extends DisposableBase {
   readonly filter: ExecutionFilterState;
   private readonly ctx: TreeContext;
   private roots: ConnectionNode[] | undefined;
+  /** Node ids the user collapsed (expanding removes them): their children are not on screen. */
+  private readonly collapsed = new Set<string>();
+  /** What each node's row said when last drawn, to redraw only rows whose text changed. */
+  private readonly drawn = new WeakMap<TreeNode, string>();
+  private labelTimer: ReturnType<typeof setInterval> | undefined;
+  /** Label redraws done by the timer (for tests and the benchmark). */
+  labelRefreshes = 0;
 
   constructor(private readonly services: TreeServices) {
     super();
-    this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), services.log));
+    this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), services.log, (node, item) => this.drawn.set(node, rowText(item))));
     this.filter = this.register(new ExecutionFilterState(services.context.workspaceState));
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
     this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true }));
-    this.view.description = this.filter.description;
+    this.showFilter();
     services.tracker.setViewVisible(this.view.visible);
     this.registerAll(
       this.view.onDidChangeVisibility(e => {
         services.tracker.setViewVisible(e.visible);
         if (e.visible) this.followVisibleRunning();
+        this.scheduleLabels();
       }),
       // What is off screen is not followed: a collapsed version's executions, a collapsed execution's tasks.
-      this.view.onDidCollapseElement(e => this.collapsed(e.element)),
-      this.view.onDidExpandElement(e => this.expanded(e.element)),
+      this.view.onDidCollapseElement(e => {
+        this.collapsed.add(e.element.id);
+        if (e.element instanceof ExecutionNode) e.element.expandOnShow = false;
+        this.onCollapsed(e.element);
+      }),
+      this.view.onDidExpandElement(e => {
+        this.collapsed.delete(e.element.id);
+        this.onExpanded(e.element);
+      }),
       services.connections.onDidChange(() => this.refresh()),
       services.tracker.onDidUpdate(u => this.apply(u)),
       services.tracker.onDidUpdateSummary(u => this.apply(u)),
@@ -44,10 +62,58 @@ export class WorkflowsTree extends DisposableBase {
         if (node) this.provider.changed(node);
       }),
       this.filter.onDidChange(() => {
-        this.view.description = this.filter.description;
+        this.showFilter();
         for (const v of this.loadedVersions()) v.refresh();
       }),
+      { dispose: () => this.stopLabels() },
     );
+    this.scheduleLabels();
+  }
+
+  /**
+   * A remembered filter must not pass for "every run failed": the view says it in its description (shown
+   * when the view shares its container), in a message above the tree (always shown), and offers Clear.
+   */
+  private showFilter(): void {
+    const f = this.filter.current;
+    this.view.description = this.filter.description;
+    this.view.message = f.id === 'all' ? undefined : `Showing ${f.label.toLowerCase()} executions only. Clear the filter in the view's title bar to see every execution.`;
+    void vscode.commands.executeCommand('setContext', 'cdfWorkflows.executionFilterActive', f.id !== 'all');
+  }
+
+  /** The label timer runs while the view is visible: no work at all while it is hidden. */
+  private scheduleLabels(): void {
+    if (this.view.visible && !this.labelTimer) this.labelTimer = setInterval(() => this.redrawLiveLabels(), LABEL_REFRESH_MS);
+    else if (!this.view.visible) this.stopLabels();
+  }
+
+  private stopLabels(): void {
+    if (this.labelTimer) clearInterval(this.labelTimer);
+    this.labelTimer = undefined;
+  }
+
+  /**
+   * Redraws the rows on screen whose text moved with the clock: elapsed times of running executions and
+   * tasks, relative times ("5 minutes ago"). Only rows whose text changed, only under expanded nodes, and
+   * never a row whose redraw would load children: no request is ever made here.
+   */
+  redrawLiveLabels(): number {
+    if (!this.view.visible) return 0;
+    let redrawn = 0;
+    const visit = (node: TreeNode) => {
+      const before = this.drawn.get(node);
+      if (before !== undefined && safeToRedraw(node) && rowText(node.getTreeItem()) !== before) {
+        this.provider.changed(node);
+        redrawn++;
+        return; // its children are redrawn with it
+      }
+      if (!(node instanceof LoadingNode) || !node.loaded || this.collapsed.has(node.id)) return;
+      if (node instanceof ExecutionNode && node.execution.status !== 'RUNNING') return; // finished tasks do not move
+      for (const child of node.loaded) visit(child);
+    };
+    for (const root of this.roots ?? []) visit(root);
+    this.labelRefreshes += redrawn;
+    return redrawn;
   }
 
   private rootNodes(): ConnectionNode[] {
@@ -83,12 +149,22 @@ export class WorkflowsTree extends DisposableBase {
    * executions are loaded; else the one page request (plus the workflow and version lists when those
    * were never loaded either).
    */
-  async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<void> {
-    const node = await this.placeExecution(ref, execution);
-    if (node) await this.view.reveal(node, { select: true, focus: false, expand: false });
+  async revealExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, options: { expand?: boolean } = {}): Promise<void> {
+    const node = await this.placeExecution(ref, execution, options.expand ?? false);
+    if (!node) return;
+    // Expanded, its tasks turn green one by one; a run the user follows costs no extra read for it.
+    if (options.expand) this.collapsed.delete(node.id);
+    const reveal = () => this.view.reveal(node, { select: true, focus: false, expand: options.expand ?? false });
+    try {
+      await reveal();
+    } catch {
+      // The view may still be redrawing the version the node was just put under: once more, a moment later.
+      await new Promise(r => setTimeout(r, 200));
+      await reveal();
+    }
   }
 
-  private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed): Promise<ExecutionNode | undefined> {
+  private async placeExecution(ref: ExecutionRef, execution: Execution | ExecutionDetailed, expand: boolean): Promise<ExecutionNode | undefined> {
     const root = this.connectionNode(ref.connection);
     if (!root) return undefined;
     const findWorkflow = async () =>
@@ -112,7 +188,7 @@ export class WorkflowsTree extends DisposableBase {
       version = await findVersion();
       this.provider.changed(wf);
     }
-    return version?.showFirst(execution);
+    return version?.showFirst(execution, expand);
   }
 
   /** A newer state of an execution: only its node (and its tasks) re-render. */
@@ -134,12 +210,12 @@ export class WorkflowsTree extends DisposableBase {
     return undefined;
   }
 
-  private collapsed(node: TreeNode): void {
+  private onCollapsed(node: TreeNode): void {
     if (node instanceof VersionNode) this.services.tracker.hideVersion(node.connection, node.versionRef);
     else if (node instanceof ExecutionNode) node.collapsed();
   }
 
-  private expanded(node: TreeNode): void {
+  private onExpanded(node: TreeNode): void {
     if (node instanceof VersionNode) this.services.tracker.showRunning(node.connection, node.versionRef, node.runningExecutions);
   }
 
@@ -165,4 +241,15 @@ export class WorkflowsTree extends DisposableBase {
       }
     }
   }
+}
+
+/** What a row shows: its label and description, the parts that move with the clock. */
+function rowText(item: vscode.TreeItem): string {
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  return `${label}\u0000${typeof item.description === 'string' ? item.description : ''}`;
+}
+
+/** A redraw asks an expanded node for its children again: only when they are at hand (no load). */
+function safeToRedraw(node: TreeNode): boolean {
+  return !(node instanceof LoadingNode) || node.loaded !== undefined || !node.everExpanded;
 }

@@ -30,6 +30,43 @@ describe('sandbox demo seed', function () {
     assert.ok(detail.executedTasks.some((t: any) => t.status === 'FAILED'));
   });
 
+  it('tells one story in a seeded failed run: the task the reason names is the red one, durations differ and add up', async () => {
+    const [failed] = await list({ workflowFilters: [{ externalId: 'daily-asset-sync' }], status: ['FAILED'] });
+    const e = await h.execution(failed.id);
+    const byId = new Map<string, any>(e.executedTasks.map((t: any) => [t.externalId, t]));
+    assert.match(e.reasonForIncompletion, /^Task contextualize-assets failed: /);
+    assert.deepEqual(
+      e.executedTasks.map((t: any) => [t.externalId, t.status]),
+      [['extract-sources', 'COMPLETED'], ['load-site-config', 'COMPLETED'], ['contextualize-assets', 'FAILED'], ['refresh-asset-hierarchy', 'SKIPPED']],
+    );
+    const took = (t: any) => t.endTime - t.startTime;
+    const durations = ['extract-sources', 'load-site-config', 'contextualize-assets'].map((x) => took(byId.get(x)));
+    assert.equal(new Set(durations).size, 3, `every task has its own duration: ${durations.join(', ')}`);
+    // The longest chain ends when the execution ends; the failed task starts after both of its dependencies.
+    const ctx = byId.get('contextualize-assets');
+    assert.equal(ctx.startTime, Math.max(byId.get('extract-sources').endTime, byId.get('load-site-config').endTime));
+    assert.ok(Math.abs(ctx.endTime - e.endTime) <= 1, 'the failed task ends the execution');
+    assert.ok(Math.abs(ctx.startTime - e.startTime - Math.max(durations[0], durations[1])) <= 1);
+    assert.match(ctx.reasonForIncompletion, /^Function call \d+ failed: TimeoutError/);
+    assert.equal(byId.get('refresh-asset-hierarchy').startTime, undefined, 'a skipped task never started');
+    // Its function call is there, with the error and logs, as for a real run.
+    const call = (await h.call('GET', `/functions/${ctx.output.functionId}/calls/${ctx.output.callId}`)).body;
+    assert.equal(call.status, 'Failed');
+    assert.match(call.error.message, /TimeoutError/);
+    const logs = (await h.call('GET', `/functions/${ctx.output.functionId}/calls/${ctx.output.callId}/logs`)).body.items;
+    assert.ok(logs.some((l: any) => /ERROR .*TimeoutError/.test(l.message)));
+    // Read twice, the same story.
+    assert.deepEqual((await h.execution(failed.id)).executedTasks, e.executedTasks);
+  });
+
+  it('says in each seeded run\'s metadata what started it: the trigger, the function schedule, or VS Code', async () => {
+    const sync = await list({ workflowFilters: [{ externalId: 'daily-asset-sync' }] });
+    assert.ok(sync.every((e: any) => e.metadata['cdf-workflows:trigger'] === 'daily-asset-sync-0530'));
+    const report = await list({ workflowFilters: [{ externalId: 'daily-report' }] });
+    assert.ok(report.some((e: any) => e.metadata['cdf-workflows:schedule'] === 'daily-report 06:15 UTC'));
+    assert.ok(report.some((e: any) => typeof e.metadata['cdf-workflows-run-id'] === 'string'));
+  });
+
   it('has Ready demo functions, a function schedule and triggers', async () => {
     const functions = (await h.call('GET', '/functions')).body.items;
     assert.ok(functions.length >= 6);
@@ -77,5 +114,6 @@ describe('sandbox demo seed', function () {
     const newest = await h.execution(after[0].id);
     assert.equal(newest.status, 'COMPLETED', JSON.stringify(newest.executedTasks.map((t: any) => [t.externalId, t.status, t.reasonForIncompletion])));
     assert.deepEqual(newest.input, { reportDate: 'today' });
+    assert.equal(newest.metadata['cdf-workflows:schedule'], 'daily-report 06:15 UTC', 'the schedule names itself in the run');
   });
 });

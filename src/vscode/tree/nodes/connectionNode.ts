@@ -36,7 +36,7 @@ export class ConnectionNode extends LoadingNode {
         `Sign-in: ${c.auth.type === 'clientCredentials' ? `client credentials (client id ${inlineCode(c.auth.clientId ?? '?')})` : c.auth.type === 'deviceCode' ? 'device code (your user)' : 'access token'}` +
         (c.sandbox ? '\n\nThe local CDF sandbox on this machine.' : ''),
     );
-    item.contextValue = ['connection', 'refreshable', c.auth.type === 'deviceCode' ? 'deviceCode' : '', this.active ? 'active' : ''].filter(Boolean).join(' ');
+    item.contextValue = ['connection', 'refreshable', c.auth.type === 'deviceCode' ? 'deviceCode' : 'secret', this.active ? 'active' : ''].filter(Boolean).join(' ');
     return item;
   }
 

@@ -2,14 +2,15 @@
 // Children: its task executions, read with the execution's details (one request) unless a followed or
 // finished state is already at hand.
 import * as vscode from 'vscode';
+import { describeOrigin, executionOrigin, originSentence } from '../../../core/run/origin';
 import { type Execution, type ExecutionDetailed, isRetryableExecutionStatus, isRunningExecutionStatus } from '../../../core/schemas/executions';
 import { inlineCode } from '../../details/markdown';
 import { elapsed, formatDuration, formatRelative, formatTimestamp, statusIcon, statusLabel } from '../../executions/format';
-import { topLevelTasks } from '../../executions/taskTree';
+import { notStartedTasks, topLevelTasks } from '../../executions/taskTree';
 import { type ExecutionRef } from '../../executions/tracker';
 import { type TreeContext } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, type TreeNode } from '../node';
-import { TaskNode } from './taskNode';
+import { NotStartedTaskNode, TaskNode } from './taskNode';
 import { type VersionNode } from './versionNode';
 
 export function isDetailed(e: Execution | ExecutionDetailed): e is ExecutionDetailed {
@@ -27,6 +28,11 @@ export function executionContextValue(status: string): string {
 export class ExecutionNode extends LoadingNode {
   private state: Execution | ExecutionDetailed;
   private detailedState: ExecutionDetailed | undefined;
+  /**
+   * Drawn expanded (a run the user just started): the item itself says so, so a redraw while its tasks
+   * load does not fold it again. Collapsing it by hand ends that.
+   */
+  expandOnShow = false;
 
   constructor(override readonly parent: VersionNode, execution: Execution | ExecutionDetailed) {
     super(parent, parent.ctx.changes);
@@ -62,12 +68,18 @@ export class ExecutionNode extends LoadingNode {
 
   getTreeItem(): vscode.TreeItem {
     const e = this.state;
-    const item = new vscode.TreeItem(statusLabel(e.status), vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(statusLabel(e.status), this.expandOnShow ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const started = e.startTime ?? e.createdTime;
     const took = elapsed(e.startTime, e.endTime);
     const waiting = isRunningExecutionStatus(e.status) && !e.startTime;
-    item.description = [waiting ? `queued ${formatRelative(e.createdTime)}` : formatRelative(started), took !== undefined ? formatDuration(took) : undefined]
+    const origin = executionOrigin(e.metadata);
+    // Running: the elapsed time so far, redrawn by the tree's label timer (no request).
+    item.description = [
+      waiting ? `queued ${formatRelative(e.createdTime)}` : formatRelative(started),
+      took !== undefined ? formatDuration(took) : undefined,
+      origin ? describeOrigin(origin) : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(e.status);
@@ -87,6 +99,16 @@ export class ExecutionNode extends LoadingNode {
   protected async loadChildren(): Promise<TreeNode[]> {
     let detailed = this.detailedState;
     const tracker = this.ctx.services.tracker;
+    // A run the user just started is read by its follow loop: its first state serves, without a request.
+    if (!detailed) {
+      const known = await tracker.stateOf(this.ref);
+      if (known && known.id === this.state.id) {
+        detailed = known;
+        this.state = known;
+        this.detailedState = known;
+        this.parent.remember(known);
+      }
+    }
     // Tasks are only in the details: fresh when the execution has ended, or while it is read by id.
     const fresh = detailed && (!isRunningExecutionStatus(detailed.status) || tracker.isReadById(this.ref));
     if (!detailed || !fresh) {
@@ -118,11 +140,11 @@ export class ExecutionNode extends LoadingNode {
   }
 
   private taskNodes(detailed: ExecutionDetailed): TreeNode[] {
-    const top = topLevelTasks(detailed);
-    if (top.length === 0) {
-      return [new MessageNode(this, 'no-tasks', isRunningExecutionStatus(detailed.status) ? 'No task has started yet' : 'No tasks ran')];
-    }
-    return top.map(t => new TaskNode(this, this, t, detailed));
+    const top: TreeNode[] = topLevelTasks(detailed).map(t => new TaskNode(this, this, t, detailed));
+    // While it runs, the version's tasks that have not started show (greyed) what is left to do.
+    if (isRunningExecutionStatus(detailed.status)) top.push(...notStartedTasks(detailed).map(d => new NotStartedTaskNode(this, d, detailed)));
+    if (top.length === 0) return [new MessageNode(this, 'no-tasks', isRunningExecutionStatus(detailed.status) ? 'No task has started yet' : 'No tasks ran')];
+    return top;
   }
 
   /**
@@ -154,8 +176,10 @@ export function executionTooltip(e: Execution | ExecutionDetailed): vscode.Markd
     took !== undefined ? `${e.endTime ? 'Took' : 'Running for'} ${escapeMarkdown(formatDuration(took))}` : undefined,
   ].filter(Boolean);
   const metadata = Object.entries(e.metadata ?? {});
+  const origin = executionOrigin(e.metadata);
   const lines = [
     `**${escapeMarkdown(e.workflowExternalId)}**${e.version ? ` version **${escapeMarkdown(e.version)}**` : ''}: $(${statusIcon(e.status).id}) ${escapeMarkdown(statusLabel(e.status))}`,
+    origin ? escapeMarkdown(originSentence(origin)) : undefined,
     e.reasonForIncompletion ? `Reason: ${escapeMarkdown(e.reasonForIncompletion)}` : undefined,
     times.join('  \n'),
     metadata.length ? `Metadata: ${metadata.map(([k, v]) => `${inlineCode(k)}=${inlineCode(v)}`).join(', ')}` : undefined,

@@ -3,12 +3,12 @@
 // names this workflow (the trigger function the schedule wizard deploys reads workflowExternalId and
 // version from it). The schedule and trigger actions (src/vscode/schedule/actions.ts) act on these nodes.
 import * as vscode from 'vscode';
-import { describeCron, formatFireTimes, nextFireTimes } from '../../../core/schedule/cron';
+import { describeCron, nextFireTimes } from '../../../core/schedule/cron';
 import { type FunctionSchedule } from '../../../core/schemas/functionSchedules';
 import { type FunctionCall } from '../../../core/schemas/functions';
 import { isTriggerRuleOfType, type Trigger, type TriggerRun } from '../../../core/schemas/triggers';
 import { inlineCode, jsonBlock } from '../../details/markdown';
-import { formatTimestamp, statusIcon } from '../../executions/format';
+import { formatFireTime, formatTimestamp, statusIcon, versionLabel } from '../../executions/format';
 import { type TreeContext } from '../context';
 import { escapeMarkdown, LoadingNode, MessageNode, TreeNode } from '../node';
 import { type WorkflowNode } from './workflowNode';
@@ -80,7 +80,7 @@ export class TriggerNode extends LoadingNode {
     item.id = this.id;
     const state = t.isPaused ? 'paused' : 'active';
     const what = isTriggerRuleOfType(rule, 'schedule') ? `${rule.cronExpression} ${rule.timezone ?? 'UTC'}` : rule.triggerType;
-    item.description = [what, `version ${t.workflowVersion}`, state].join(' · ');
+    item.description = [what, versionLabel(t.workflowVersion), state].join(' · ');
     item.iconPath = new vscode.ThemeIcon(t.isPaused ? 'debug-pause' : isTriggerRuleOfType(rule, 'schedule') ? 'calendar' : 'zap');
     const lines = [
       `**${escapeMarkdown(t.externalId)}** (${t.isPaused ? 'paused' : 'active'})`,
@@ -194,7 +194,7 @@ export class ScheduleNode extends LoadingNode {
     const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const when = s.when ?? cronText(s.cronExpression);
-    item.description = [s.cronExpression, this.version ? `version ${this.version}` : undefined, when].filter(Boolean).join(' · ');
+    item.description = [s.cronExpression, this.version ? versionLabel(this.version) : undefined, when].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('clock');
     const lines = [
       `**${escapeMarkdown(s.name)}**`,
@@ -240,18 +240,19 @@ const CALL_SCAN_LIMIT = 300;
 
 function nextRunsMarkdown(cron: string, timezone: string): string {
   try {
-    const next = formatFireTimes(nextFireTimes(cron, { timezone, count: 3 }), timezone);
-    return `Next runs:\n\n${next.map(n => `- ${escapeMarkdown(timezone === 'UTC' ? n.utc : `${n.local} · ${n.utc}`)}`).join('\n')}`;
+    const next = nextFireTimes(cron, { timezone, count: 3 });
+    return `Next runs:\n\n${next.map(n => `- ${escapeMarkdown(formatFireTime(n, timezone))}`).join('\n')}`;
   } catch {
     return '';
   }
 }
 
+/** The next run in the cron's zone with UTC and local time beside it (each once). */
 function nextRunNode(parent: TreeNode, cron: string, timezone: string, paused: boolean): TreeNode {
   if (paused) return new MessageNode(parent, 'next', 'Paused: no next run', 'debug-pause');
   try {
-    const [next] = formatFireTimes(nextFireTimes(cron, { timezone, count: 1 }), timezone);
-    return new MessageNode(parent, 'next', `Next run ${timezone === 'UTC' ? next.utc : next.local}`, 'calendar');
+    const [next] = nextFireTimes(cron, { timezone, count: 1 });
+    return new MessageNode(parent, 'next', `Next run ${formatFireTime(next, timezone)}`, 'calendar');
   } catch {
     return new MessageNode(parent, 'next', 'No next run: the cron expression is not standard 5-field cron', 'warning');
   }

@@ -3,10 +3,10 @@
 // execution's details.
 import * as vscode from 'vscode';
 import { type ExecutionDetailed } from '../../../core/schemas/executions';
-import { type TaskExecution } from '../../../core/schemas/tasks';
+import { type TaskDefinition, type TaskExecution } from '../../../core/schemas/tasks';
 import { inlineCode, truncate } from '../../details/markdown';
 import { elapsed, formatDuration, formatTimestamp, statusIcon, statusLabel } from '../../executions/format';
-import { childTasks, functionCallOf, isAsyncTask, isAsyncWaiting, retriesOf, taskDefinitionOf } from '../../executions/taskTree';
+import { childTasks, functionCallOf, isAsyncTask, isAsyncWaiting, noLogsReason, retriesOf, taskDefinitionOf } from '../../executions/taskTree';
 import { type ExecutionRef } from '../../executions/tracker';
 import { escapeMarkdown, TreeNode } from '../node';
 import { type ExecutionNode } from './executionNode';
@@ -14,6 +14,8 @@ import { type ExecutionNode } from './executionNode';
 /** contextValue tokens of a task (package.json's menus match them). */
 export function taskContextValue(execution: ExecutionDetailed, task: TaskExecution): string {
   const tokens = ['task'];
+  // Every function task offers its logs; one without a call says why there are none.
+  if (task.taskType === 'function') tokens.push('functionTask');
   if (functionCallOf(task)) tokens.push('functionCall');
   if (isAsyncWaiting(execution, task)) tokens.push('asyncWaiting');
   return tokens.join(' ');
@@ -54,10 +56,11 @@ export class TaskNode extends TreeNode {
     const took = elapsed(t.startTime, t.endTime);
     const retries = retriesOf(taskDefinitionOf(this.execution, t));
     const failed = /FAILED|TIMED_OUT|CANCELED/.test(t.status);
+    // The status in words first: an icon alone says nothing to a screen reader or a colour-blind eye.
     item.description = [
+      isAsyncWaiting(this.execution, t) ? 'Waiting for completion' : statusLabel(t.status),
       t.taskType,
       took !== undefined ? formatDuration(took) : undefined,
-      isAsyncWaiting(this.execution, t) ? 'waiting for completion' : undefined,
       failed && retries ? `${retries} ${retries === 1 ? 'retry' : 'retries'} allowed` : undefined,
       failed && t.reasonForIncompletion ? truncate(t.reasonForIncompletion, 80) : undefined,
     ]
@@ -95,6 +98,7 @@ export class TaskNode extends TreeNode {
         .filter(Boolean)
         .join('  \n'),
       call ? `Function call ${inlineCode(String(call.callId))} of function ${inlineCode(String(call.functionId))}` : undefined,
+      t.taskType === 'function' && !call ? `No function logs: ${escapeMarkdown(noLogsReason(t) ?? '')}` : undefined,
       isAsyncTask(this.execution, t) ? (t.status === 'IN_PROGRESS' ? 'Waits for *Complete Async Task...* (or its caller) to complete it.' : 'Completed asynchronously.') : undefined,
       t.parentTaskExternalId ? `Started by ${inlineCode(t.parentTaskExternalId)}` : undefined,
       `Task execution id ${inlineCode(t.id)}`,
@@ -104,5 +108,45 @@ export class TaskNode extends TreeNode {
 
   override getChildren(): Promise<TreeNode[]> {
     return Promise.resolve(this.children.map(c => new TaskNode(this, this.executionNode, c, this.execution)));
+  }
+}
+
+/**
+ * A task of the version that a running execution has not started yet: greyed, with what it waits for.
+ * Not a CDF task execution (it has no id): its menu offers what is about the execution.
+ */
+export class NotStartedTaskNode extends TreeNode {
+  constructor(
+    override readonly parent: ExecutionNode,
+    readonly definition: TaskDefinition,
+    readonly execution: ExecutionDetailed,
+  ) {
+    super(parent);
+  }
+
+  get id(): string {
+    return `${this.parent.id}/pending/${this.definition.externalId}`;
+  }
+
+  /** The execution it belongs to (its menu's Show Execution Details takes it). */
+  get ref(): ExecutionRef {
+    return this.parent.ref;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const d = this.definition;
+    const item = new vscode.TreeItem(d.externalId, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const done = new Set(this.execution.executedTasks.filter(t => /^COMPLETED/.test(t.status)).map(t => t.externalId));
+    const waitsFor = (d.dependsOn ?? []).map(x => x.externalId).filter(x => !done.has(x));
+    item.description = ['Not started', d.type, waitsFor.length ? `after ${waitsFor.join(', ')}` : undefined].filter(Boolean).join(' · ');
+    item.iconPath = statusIcon('NOT_STARTED');
+    const name = typeof d.name === 'string' && d.name ? `\n\n${escapeMarkdown(d.name)}` : '';
+    item.tooltip = new vscode.MarkdownString(
+      `**${escapeMarkdown(d.externalId)}** (${escapeMarkdown(d.type)}): not started yet${name}` +
+        (waitsFor.length ? `\n\nWaits for ${waitsFor.map(inlineCode).join(', ')}` : '\n\nStarts when the engine schedules it'),
+    );
+    item.contextValue = 'taskNotStarted';
+    return item;
   }
 }

@@ -8,7 +8,7 @@ import { type WorkflowVersion } from '../../../core/schemas/workflows';
 import { type VersionRef } from '../../../core/watch';
 import { config } from '../../config';
 import { inlineCode } from '../../details/markdown';
-import { formatRelative, formatTimestamp } from '../../executions/format';
+import { formatRelative, formatTimestamp, taskCount, versionLabel } from '../../executions/format';
 import { type TreeContext } from '../context';
 import { ErrorNode, escapeMarkdown, MessageNode, PagedNode, type TreeNode } from '../node';
 import { ExecutionNode } from './executionNode';
@@ -48,10 +48,12 @@ export class VersionNode extends PagedNode<Execution> {
   getTreeItem(): vscode.TreeItem {
     const v = this.version;
     const tasks = v.workflowDefinition.tasks;
-    const item = new vscode.TreeItem(v.version, vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(versionLabel(v.version), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const updated = v.lastUpdatedTime ?? v.createdTime;
-    item.description = [`${tasks.length} ${tasks.length === 1 ? 'task' : 'tasks'}`, updated !== undefined ? `updated ${formatRelative(updated)}` : undefined].filter(Boolean).join(' · ');
+    item.description = [taskCount(tasks.length), updated !== undefined ? `updated ${formatRelative(updated)}` : undefined].filter(Boolean).join(' · ');
+    // Read as one line: "v2 · 4 tasks · updated 14 days ago", never "2 4 tasks".
+    item.accessibilityInformation = { label: `${versionLabel(v.version)} · ${item.description}` };
     item.iconPath = new vscode.ThemeIcon('versions');
     const taskLines = tasks.slice(0, 25).map(t => `- ${inlineCode(t.externalId)} ${escapeMarkdown(t.type)}${t.dependsOn?.length ? ` after ${t.dependsOn.map(d => inlineCode(d.externalId)).join(', ')}` : ''}`);
     if (tasks.length > 25) taskLines.push(`- … and ${tasks.length - 25} more`);
@@ -124,7 +126,7 @@ export class VersionNode extends PagedNode<Execution> {
    * Shows an execution first among the loaded ones without a request (a new run); loads page one first
    * if this version was never expanded. Returns its node.
    */
-  async showFirst(execution: Execution | ExecutionDetailed): Promise<ExecutionNode> {
+  async showFirst(execution: Execution | ExecutionDetailed, expand = false): Promise<ExecutionNode> {
     if (!this.isLoaded) {
       const children = await this.getChildren();
       const failure = children.find((c): c is ErrorNode => c instanceof ErrorNode)?.error;
@@ -133,8 +135,11 @@ export class VersionNode extends PagedNode<Execution> {
     const node = this.nodes.get(execution.id);
     this.putFirst(execution, e => e.id === execution.id);
     if (node) node.update(execution, false);
+    const placed = this.toNode(execution) as ExecutionNode;
+    // Set before the version redraws, so the row is drawn expanded from the start.
+    if (expand) placed.expandOnShow = true;
     this.changes.changed(this);
-    return this.toNode(execution) as ExecutionNode;
+    return placed;
   }
 
   /** Keeps a newer state of a loaded execution for the next render (its node knows already). */

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { missingInputReferences } from '../../../../src/core/run';
+import { addMissingKeys, missingInputReferences } from '../../../../src/core/run';
 import { definition, functionTask, inlineSubworkflow } from '../definition/builders';
 
 describe('core/run missingInputReferences', () => {
   it('reports a whole-string ${workflow.input.<key>} the input lacks, with the task using it', () => {
     const def = definition(functionTask('load', { runDate: '${workflow.input.runDate}', site: '${workflow.input.site}' }));
-    assert.deepEqual(missingInputReferences(def, { site: 'oslo' }), [{ path: 'runDate', taskExternalId: 'load', taskExternalIds: ['load'] }]);
+    assert.deepEqual(missingInputReferences(def, { site: 'oslo' }), [{ path: 'runDate', segments: ['runDate'], taskExternalId: 'load', taskExternalIds: ['load'] }]);
   });
 
   it('finds references nested in objects and lists', () => {
@@ -19,7 +19,7 @@ describe('core/run missingInputReferences', () => {
 
   it('finds references inside inline subworkflow tasks', () => {
     const def = definition(inlineSubworkflow('batch', [functionTask('inner', { day: '${workflow.input.day}' })]));
-    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', taskExternalId: 'inner', taskExternalIds: ['inner'] }]);
+    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', segments: ['day'], taskExternalId: 'inner', taskExternalIds: ['inner'] }]);
   });
 
   it('reports each path once with every task that uses it', () => {
@@ -27,7 +27,7 @@ describe('core/run missingInputReferences', () => {
       functionTask('a', { d: '${workflow.input.day}' }),
       functionTask('b', { d: '${workflow.input.day}', again: '${workflow.input.day}' }, { after: ['a'] }),
     );
-    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', taskExternalId: 'a', taskExternalIds: ['a', 'b'] }]);
+    assert.deepEqual(missingInputReferences(def, {}), [{ path: 'day', segments: ['day'], taskExternalId: 'a', taskExternalIds: ['a', 'b'] }]);
   });
 
   it('needs nothing for ${workflow.input} alone', () => {
@@ -57,5 +57,38 @@ describe('core/run missingInputReferences', () => {
   it('does not treat inherited properties as present', () => {
     const def = definition(functionTask('a', { d: '${workflow.input.toString}' }));
     assert.deepEqual(missingInputReferences(def, {}).map((m) => m.path), ['toString']);
+  });
+
+  describe('addMissingKeys', () => {
+    const def = definition(functionTask('load', { runDate: '${workflow.input.runDate}', id: '${workflow.input.site.id}' }));
+
+    it('adds each missing key with null, nested ones inside the objects they need, keeping the rest of the text', () => {
+      const text = '{\n  // the site to load\n  "dryRun": true\n}\n';
+      const result = addMissingKeys(text, missingInputReferences(def, { dryRun: true }));
+      assert.deepEqual(result.added, ['runDate', 'site.id']);
+      assert.deepEqual(result.skipped, []);
+      assert.ok(result.text.includes('// the site to load'), 'comments stay');
+      const parsed = JSON.parse(result.text.replace(/\/\/.*\n/, '')) as Record<string, unknown>;
+      assert.deepEqual(parsed, { dryRun: true, runDate: null, site: { id: null } });
+      assert.equal(result.text.slice(result.first!.offset, result.first!.offset + result.first!.length), 'null');
+      // What was added is no longer missing.
+      assert.deepEqual(missingInputReferences(def, parsed), []);
+    });
+
+    it('adds under an object that is there, and skips a path through a value or a list index', () => {
+      const withSite = addMissingKeys('{"site": {"name": "oslo"}}', missingInputReferences(def, { site: { name: 'oslo' } }));
+      assert.deepEqual(JSON.parse(withSite.text), { site: { name: 'oslo', id: null }, runDate: null });
+      const blocked = addMissingKeys('{"site": "oslo", "runDate": "x"}', missingInputReferences(def, { site: 'oslo', runDate: 'x' }));
+      assert.deepEqual(blocked.added, []);
+      assert.deepEqual(blocked.skipped, ['site.id']);
+      assert.equal(blocked.text, '{"site": "oslo", "runDate": "x"}');
+      const list = definition(functionTask('a', { first: '${workflow.input.sites.0}' }));
+      assert.deepEqual(addMissingKeys('{}', missingInputReferences(list, {})).skipped, ['sites.0']);
+    });
+
+    it('keeps CRLF line ends', () => {
+      const result = addMissingKeys('{\r\n  "a": 1\r\n}', missingInputReferences(def, { a: 1, site: { id: 1 } }));
+      assert.ok(!/[^\r]\n/.test(result.text), result.text);
+    });
   });
 });

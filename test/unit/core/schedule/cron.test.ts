@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { InputError } from '../../../../src/core/errors';
-import { describeCron, formatFireTimes, nextFireTimes, parseCron, validateTimeZone } from '../../../../src/core/schedule';
+import { describeCron, nextFireTimes, parseCron, validateTimeZone } from '../../../../src/core/schedule';
 
 function refusal(fn: () => unknown): string {
   try {
@@ -145,22 +145,6 @@ describe('core/schedule cron', () => {
       assert.match(refusal(() => validateTimeZone('UTC+2')), /UTC offset/);
       assert.match(refusal(() => validateTimeZone('')), /empty/);
       assert.match(refusal(() => validateTimeZone('Nowhere/Town')), /"Nowhere\/Town" is not a known time zone/);
-    });
-  });
-
-  describe('formatFireTimes', () => {
-    it('shows each time in UTC and in the local zone, with the local date when it differs', () => {
-      const times = nextFireTimes('30 23 * * *', { from: FROM, count: 1 });
-      assert.deepEqual(formatFireTimes(times, 'Asia/Tokyo'), [
-        {
-          date: times[0],
-          utc: 'Thu 2026-01-01 23:30 UTC',
-          local: 'Fri 2026-01-02 08:30 GMT+9 (Asia/Tokyo)',
-          label: 'Thu 2026-01-01 23:30 UTC · Fri 2026-01-02 08:30 GMT+9 (Asia/Tokyo)',
-        },
-      ]);
-      const [oslo] = formatFireTimes(nextFireTimes('30 5 * * *', { from: FROM, count: 1 }), 'Europe/Oslo');
-      assert.equal(oslo?.label, 'Thu 2026-01-01 05:30 UTC · 06:30 GMT+1 (Europe/Oslo)');
     });
   });
 });
