@@ -64,7 +64,7 @@ describe('deploy and compare a definition file in the workbench', function () {
     const workflow = wb().treeItem(/^ship-nightly/);
     if (!(await workflow.isVisible())) await wb().clickTreeItem(new RegExp(`^${SANDBOX_CONNECTION}`));
     await wb().clickTreeItem(/^ship-nightly/);
-    await wb().treeItem(/^1\W+2 tasks/).waitFor();
+    await wb().treeItem(/^v1\W+2 tasks/).waitFor();
     await wb().screenshot('ship-deployed-tree');
     assert.equal(sb!.requests.count({ method: 'POST', path: /\/workflows\/versions$/ }), 1);
     const version = sb!.requests.list.find((r) => r.method === 'POST' && /\/workflows\/versions$/.test(r.path));

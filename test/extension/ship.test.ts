@@ -192,7 +192,7 @@ describe('deploy, compare, pull and run definition files', function () {
     assert.equal(typeof workflow.dataSetId, 'number');
     await until(async () => {
       try {
-        await treeNode('ship-nightly', '1');
+        await treeNode('ship-nightly', 'v1');
         return true;
       } catch {
         return false;
@@ -302,7 +302,7 @@ describe('deploy, compare, pull and run definition files', function () {
   });
 
   it('pulls a version from the tree to Toolkit YAML and API JSON, and deploying the pulled file changes nothing', async () => {
-    const node = await treeNode('ship-nightly', '1');
+    const node = await treeNode('ship-nightly', 'v1');
     const yamlFile = ws('pulled', 'ship-nightly_v1.WorkflowVersion.yaml');
     fs.mkdirSync(path.dirname(yamlFile), { recursive: true });
     ui.script({ pick: 'Toolkit YAML' }, { file: yamlFile });
