@@ -39,6 +39,9 @@ import { scheduleCommands } from './vscode/schedule/commands';
 import { type Services } from './vscode/services';
 import { treeCommands } from './vscode/tree/commands';
 import { WorkflowsTree } from './vscode/tree/workflowsTree';
+import { workflowViewCommands } from './vscode/workflowView/commands';
+import { DefinitionFiles, SHOW_GRAPH_SELECTOR, ShowGraphCodeLens, trackDefinitionEditor } from './vscode/workflowView/definitionFile';
+import { WorkflowViews } from './vscode/workflowView/views';
 import { CancelledError } from './core/errors';
 import { GoBackError, type UserInput, VsCodeUserInput } from './vscode/ui';
 
@@ -48,6 +51,7 @@ export interface CdfWorkflowsApi {
   readonly tree: WorkflowsTree;
   /** The status bar item of the runs being followed. */
   readonly followedRuns: FollowedRunsStatusBar;
+  readonly workflowViews: WorkflowViews;
   /** Replaces the prompts (a scripted UserInput in tests); returns the previous one. */
   setUserInput(ui: UserInput): UserInput;
   /** How long activate() took, in ms (measured inside it, for the benchmark). */
@@ -72,6 +76,10 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   const tracker = store.add(new ExecutionTracker(connections, ui, log));
   const tree = store.add(new WorkflowsTree({ context, log, connections, tracker }));
   const details = store.add(new DetailsDocuments({ connections, tracker, log }));
+  const definitions = store.add(createDefinitionServices(context, { ui, connections, log }));
+  const workflowViews = store.add(new WorkflowViews({ extensionUri: context.extensionUri, connections, tracker, log, files: new DefinitionFiles(definitions.documents) }));
+  store.add(vscode.languages.registerCodeLensProvider(SHOW_GRAPH_SELECTOR, store.add(new ShowGraphCodeLens(definitions.documents))));
+  store.add(trackDefinitionEditor());
   const runs = store.add(new WorkflowRunner({ context, log, ui, connections, tracker, tree }));
   store.add(new ConnectionStatusBar(connections));
   const followedRuns = store.add(new FollowedRunsStatusBar(tracker));
@@ -79,9 +87,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   store.add(vscode.languages.registerCodeLensProvider(RUN_CODELENS_SELECTOR, lenses));
   store.add(connections.onDidChange(() => lenses.refresh()));
 
-  const definitions = store.add(createDefinitionServices(context, { ui, connections, log }));
-
-  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, definitions });
+  const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, workflowViews, definitions });
   const ship = store.add(new DefinitionShip(services));
 
   const commands: Record<string, CommandHandler> = {
@@ -95,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     ...executionCommands(services),
     ...runCommands(services),
     ...scheduleCommands(services),
+    ...workflowViewCommands(services),
     ...definitionCommands(definitions),
     ...ship.commands(),
   };
@@ -106,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     services,
     tree,
     followedRuns,
+    workflowViews,
     activationMs,
     classes: { GoBackError, CancelledError },
     setUserInput(next) {

@@ -45,6 +45,8 @@ export const config = {
     const value = cfg().inspect<string>('schedule.functionExternalId');
     return value?.globalValue || value?.defaultValue || 'workflow-trigger';
   },
+  /** What clicking an execution opens: the workflow view's graph, or the details as text. */
+  executionsOpenIn: (): 'graph' | 'text' => (cfg().get<string>('executions.openIn', 'graph') === 'text' ? 'text' : 'graph'),
   functionDeployTimeoutMs: (): number => clamp(cfg().get<number>('schedule.deployTimeoutMinutes', 15), 1, 60) * 60_000,
   definitionsUseConnection: (): boolean => cfg().get<boolean>('definitions.useConnection', true),
   definitionsShowInputReads: (): boolean => cfg().get<boolean>('definitions.showWorkflowInputReads', true),

@@ -9,6 +9,7 @@ import { type ExecutionTracker } from './executions/tracker';
 import { type WorkflowRunner } from './run/runner';
 import { type WorkflowsTree } from './tree/workflowsTree';
 import { type UserInput } from './ui';
+import { type WorkflowViews } from './workflowView/views';
 
 export interface Services {
   readonly context: vscode.ExtensionContext;
@@ -25,6 +26,8 @@ export interface Services {
   readonly details: DetailsDocuments;
   /** Runs a workflow with a JSON file; its run memory drives the CodeLens. */
   readonly runs: WorkflowRunner;
-  /** Definition files: the Toolkit environment, the parsed documents, the catalog and the language features. */
+  /** The workflow views (graph and timeline of executions, versions and definition files). */
+  readonly workflowViews: WorkflowViews;
+  /** Definition files: the Toolkit environment and the parsed documents. */
   readonly definitions: DefinitionServices;
 }

@@ -14,7 +14,7 @@ const REQUIRE_RUNS = 7;
 
 const REPO_ROOT = findRepoRoot(__dirname);
 const VSIX = path.join(REPO_ROOT, 'dist', 'cdf-workflows.vsix');
-const BUNDLES = ['dist/extension.js', 'dist/sandbox/main.js'];
+const BUNDLES = ['dist/extension.js', 'dist/sandbox/main.js', 'dist/webview/workflowView.js', 'dist/webview/workflowView.css', 'dist/webview/codicon.woff2'];
 
 const kb = (bytes: number): string => (bytes / 1024).toFixed(1);
 

@@ -48,7 +48,7 @@ async function startFromPalette(w: Workbench, title: string): Promise<void> {
 async function expand(w: Workbench, name: RegExp): Promise<void> {
   const item = w.treeItem(name);
   await item.waitFor({ timeout: 30_000 });
-  if ((await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  await w.expandTreeItem(item);
   await w.page.waitForFunction((source) => {
     const row = Array.from(document.querySelectorAll('[role="treeitem"]')).find(e => new RegExp(source).test(e.getAttribute('aria-label') ?? ''));
     return row?.getAttribute('aria-expanded') === 'true';
@@ -129,7 +129,7 @@ describe('the first hour in the workbench', function () {
     const running = w.treeItem(/^Running /);
     await running.waitFor({ timeout: 30_000 });
     const first = await running.getAttribute('aria-label');
-    await running.click();
+    await w.expandTreeItem(running);
     await w.treeItem(/^rebuild-aggregates Not started|^rebuild-aggregates In progress|^reprocess-history/).first().waitFor({ timeout: 30_000 });
     await w.page.mouse.move(1100, 600);
     await w.screenshot('first-hour-running-before');

@@ -15,6 +15,12 @@ const README_IMAGES: Record<string, string> = {
   'ship-compare.png': 'definition-compare.png',
   'first-hour-connection-sign-in-failed.png': 'first-hour-connection-sign-in-failed.png',
   'first-hour-filter.png': 'first-hour-filter.png',
+  'workflow-view-failed-light.png': 'workflow-view.png',
+  'workflow-view-running-light.png': 'workflow-view-running.png',
+  'workflow-view-timeline-light.png': 'workflow-view-timeline.png',
+  'workflow-view-dynamic-dark.png': 'workflow-view-fanout-dark.png',
+  'workflow-view-file-light.png': 'workflow-view-file.png',
+  'workflow-view-compare-light.png': 'compare-executions.png',
 };
 
 const target = path.join(REPO_ROOT, 'media', 'screenshots');

@@ -34,6 +34,8 @@ describe('run a workflow from the editor', function () {
       ...sandboxConnectionSettings(sb),
       'cdfWorkflows.follow.minIntervalSeconds': 1,
       'cdfWorkflows.follow.maxIntervalSeconds': 2,
+      // Show Details opens the rendered text here; the workflow view's scenarios open the graph.
+      'cdfWorkflows.executions.openIn': 'text',
     });
   });
 

@@ -22,6 +22,8 @@ describe('tour of the demo seed', function () {
       'cdfWorkflows.follow.minIntervalSeconds': 1,
       'cdfWorkflows.follow.maxIntervalSeconds': 2,
       'workbench.colorTheme': 'Default Light Modern',
+      // The tour shows the details as rendered text; the workflow view's own scenarios show the graph.
+      'cdfWorkflows.executions.openIn': 'text',
     });
   });
 
@@ -85,8 +87,7 @@ describe('tour of the demo seed', function () {
     // skipped, each took its own time; the failing task's tooltip says why.
     await w.runCommand('View: Focus into Primary Side Bar');
     const failed = w.treeItem(/^Failed \d+ days ago/).first();
-    await failed.click({ timeout: 30_000 });
-    await page.keyboard.press('ArrowRight');
+    await w.expandTreeItem(failed);
     const failingTask = w.treeItem(/^contextualize-assets Failed · function/).first();
     await failingTask.waitFor({ timeout: 30_000 });
     await w.treeItem(/^refresh-asset-hierarchy Skipped · transformation/).first().waitFor();

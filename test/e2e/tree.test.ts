@@ -75,7 +75,7 @@ describe('workflows tree in the workbench', function () {
     await w.treeItem(/^v1 · 3 tasks/).waitFor();
     await (await itemBelow(w, /^site-batch-processing/, /^v1 · 3 tasks/)).click();
     await w.treeItem(/^Completed/).waitFor();
-    await (await itemBelow(w, /^site-batch-processing/, /^Completed/)).click();
+    await w.expandTreeItem(await itemBelow(w, /^site-batch-processing/, /^Completed/));
     await w.treeItem(/^plan-batches/).waitFor();
     await w.clickTreeItem(/^process-sites/);
     for (const site of ['oslo', 'bergen', 'stavanger']) await w.treeItem(new RegExp(`^process-${site}`)).waitFor();
@@ -102,7 +102,7 @@ describe('workflows tree in the workbench', function () {
     await w.treeItem(/^Running/).waitFor();
     const running = await itemBelow(w, /^release-approval/, /^Running/);
     assert.equal(await running.locator('.codicon-sync.codicon-modifier-spin, .codicon-sync~spin, .codicon-modifier-spin').count() > 0, true, 'a spinning icon');
-    await running.click();
+    await w.expandTreeItem(running);
     await w.treeItem(/^request-approval Waiting for completion · function/).waitFor();
     await w.page.mouse.move(900, 500);
     await w.screenshot('tree-running-execution');

@@ -218,6 +218,13 @@ export class Workbench {
     return this.page.getByRole('treeitem', { name }).first();
   }
 
+  /** Expands a tree item by its twistie: a click on the row runs the row's command (an execution opens its view). */
+  async expandTreeItem(item: Locator): Promise<Locator> {
+    await item.waitFor({ timeout: TIMEOUT_MS });
+    if ((await item.getAttribute('aria-expanded')) !== 'true') await item.locator('.monaco-tl-twistie').click({ timeout: TIMEOUT_MS });
+    return item;
+  }
+
   async clickTreeItem(name: string | RegExp): Promise<Locator> {
     const item = this.treeItem(name);
     await item.click({ timeout: TIMEOUT_MS });

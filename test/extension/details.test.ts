@@ -175,15 +175,22 @@ describe('details documents', function () {
     assert.match(text, /## Logs \(2 lines\)\n\n```log\n.*starting report for pump-station-01\n.*wrote 3 rows\n```/);
   });
 
-  it('opens the details from "Show Details" on the notification that a followed run ended', async () => {
+  it('opens the details from "Show Details" on the notification that a followed run ended, when executions open as text', async () => {
     const h = harness();
-    const e = await run('report', '1', { assetExternalId: 'pump-station-03' });
-    h.ui.script({ ask: 'Show Details', match: /^Run of report@1 completed/ });
-    const followed = h.api.services.tracker.follow({ connection: h.connection, executionId: e.id }, e);
-    await clock.advance(10_000);
-    await followed;
-    await until(() => activeDetails()?.uri.path.includes(e.id) ?? false, 'the details document to open');
-    assert.match(activeText(), /^# ✔ report version 1: Completed/);
-    h.ui.assertAllUsed();
+    // By default Show Details opens the workflow view (its suite covers that).
+    const settings = vscode.workspace.getConfiguration('cdfWorkflows');
+    await settings.update('executions.openIn', 'text', vscode.ConfigurationTarget.Global);
+    try {
+      const e = await run('report', '1', { assetExternalId: 'pump-station-03' });
+      h.ui.script({ ask: 'Show Details', match: /^Run of report@1 completed/ });
+      const followed = h.api.services.tracker.follow({ connection: h.connection, executionId: e.id }, e);
+      await clock.advance(10_000);
+      await followed;
+      await until(() => activeDetails()?.uri.path.includes(e.id) ?? false, 'the details document to open');
+      assert.match(activeText(), /^# ✔ report version 1: Completed/);
+      h.ui.assertAllUsed();
+    } finally {
+      await settings.update('executions.openIn', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

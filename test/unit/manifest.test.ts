@@ -19,14 +19,19 @@ const root = path.join(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 
 describe('package.json manifest', () => {
-  it('activates on its view, definition files or their languages, or once start-up has finished (the status bar shows the connection), never with *', () => {
+  it('activates on its view, once start-up has finished (the status bar shows the connection), on definition files, never with *', () => {
     assert.ok(manifest.activationEvents.includes('onView:cdfWorkflows.explorer'));
     assert.ok(manifest.activationEvents.includes('onStartupFinished'));
     for (const event of manifest.activationEvents) {
-      assert.match(event, /^(onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$|onStartupFinished$)/, event);
+      assert.match(event, /^(onStartupFinished$|onView:cdfWorkflows\.|onCommand:cdfWorkflows\.|workspaceContains:|onLanguage:(yaml|json|jsonc)$|onWebviewPanel:cdfWorkflows\.workflowView$)/, event);
     }
     const contains = manifest.activationEvents.filter((e) => e.startsWith('workspaceContains:'));
     assert.deepEqual(contains, ['workspaceContains:**/*.{Workflow,WorkflowVersion,WorkflowTrigger}.{yaml,yml}']);
+  });
+
+  it('ships the workflow view with its own bundle, stylesheet and icon font, and nothing else of dist/webview', () => {
+    const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+    assert.deepEqual(ignore.filter((l) => l.startsWith('!dist/webview/')).sort(), ['!dist/webview/codicon.woff2', '!dist/webview/workflowView.css', '!dist/webview/workflowView.js']);
   });
 
   it('hides commands that need a tree item from the palette, and shows state-dependent ones only in their state', () => {

@@ -385,7 +385,7 @@ export class ExecutionTracker extends DisposableBase {
       .then(choice => {
         if (choice === 'Show Details') {
           const ref: ExecutionRef = { connection, executionId: e.id };
-          return vscode.commands.executeCommand('cdfWorkflows.showExecutionDetails', ref);
+          return vscode.commands.executeCommand('cdfWorkflows.openExecution', ref);
         }
         return undefined;
       });

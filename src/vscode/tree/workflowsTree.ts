@@ -35,7 +35,7 @@ export class WorkflowsTree extends DisposableBase {
     this.provider = this.register(new WorkflowsTreeProvider(() => Promise.resolve(this.rootNodes()), services.log, (node, item) => this.drawn.set(node, rowText(item))));
     this.filter = this.register(new ExecutionFilterState(services.context.workspaceState));
     this.ctx = { services, changes: this.provider, filter: this.filter, scheduleData: new ScheduleDataCache() };
-    this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true }));
+    this.view = this.register(vscode.window.createTreeView('cdfWorkflows.explorer', { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true }));
     this.showFilter();
     services.tracker.setViewVisible(this.view.visible);
     this.registerAll(

@@ -93,6 +93,8 @@ export class ExecutionNode extends LoadingNode {
       item.tooltip.appendMarkdown(`\n\n**No longer followed**: reads kept failing (${escapeMarkdown(stopped.reason)}). *Follow Execution* tries again.`);
       item.contextValue += ' unfollowed';
     }
+    // The graph or the text, as cdfWorkflows.executions.openIn says.
+    item.command = { command: 'cdfWorkflows.openExecution', title: 'Open Execution', arguments: [this.ref] };
     return item;
   }
 
