@@ -25,11 +25,12 @@ import { ConnectionManager } from './vscode/connections/manager';
 import { SandboxHost } from './vscode/connections/sandboxHost';
 import { ConnectionSecrets } from './vscode/connections/secrets';
 import { ConnectionStatusBar } from './vscode/connections/statusBar';
+import { createDefinitionServices, definitionCommands } from './vscode/definitions';
+import { DefinitionShip } from './vscode/definitions/ship';
 import { DetailsDocuments } from './vscode/details/documents';
 import { executionCommands } from './vscode/executions/commands';
 import { FollowedRunsStatusBar } from './vscode/executions/followedStatusBar';
 import { ExecutionTracker } from './vscode/executions/tracker';
-import { createDefinitionServices, definitionCommands } from './vscode/definitions';
 import { DisposableStore } from './vscode/lifecycle';
 import { LanguageModelTools } from './vscode/lm/tools';
 import { RUN_CODELENS_SELECTOR, RunCodeLensProvider } from './vscode/run/codeLens';
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
   store.add(connections.onDidChange(() => lenses.refresh()));
 
   const services: Services = Object.freeze({ context, version, log, ui, connections, sandbox, tracker, tree, details, runs, workflowViews, definitions });
+  const ship = store.add(new DefinitionShip(services));
 
   const commands: Record<string, CommandHandler> = {
     'cdfWorkflows.showLog': () => log.show(true),
@@ -104,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): CdfWorkflowsApi {
     ...scheduleCommands(services),
     ...workflowViewCommands(services),
     ...definitionCommands(definitions),
+    ...ship.commands(),
   };
   for (const registration of registerCommands(commands, { log, ui })) store.add(registration);
 

@@ -1,4 +1,5 @@
 // The CDF client the extension uses: one transport, one token source, one resource module per concept.
+import { DataSetsApi } from './api/dataSets';
 import { ExecutionsApi } from './api/executions';
 import { FilesApi } from './api/files';
 import { FunctionSchedulesApi } from './api/functionSchedules';
@@ -35,6 +36,7 @@ export interface CdfClient {
   readonly functions: FunctionsApi;
   readonly functionSchedules: FunctionSchedulesApi;
   readonly files: FilesApi;
+  readonly dataSets: DataSetsApi;
   readonly transformations: TransformationsApi;
   /** Masks this client's secrets and tokens; use it for any text that quotes a request or response. */
   readonly redactor: Redactor;
@@ -67,6 +69,7 @@ export function createCdfClient(options: CdfClientOptions): CdfClient {
     functions: new FunctionsApi(http, sessions),
     functionSchedules: new FunctionSchedulesApi(http, sessions),
     files: new FilesApi(http),
+    dataSets: new DataSetsApi(http),
     transformations: new TransformationsApi(http),
     redactor,
     tokenInspect: (ctx = {}) =>

@@ -15,7 +15,7 @@ export const ALL_CAPABILITIES: Capability[] = [
   { functionsAcl: { actions: ['READ', 'WRITE', 'RUN'], scope: { all: {} } } },
   { filesAcl: { actions: ['READ', 'WRITE'], scope: { all: {} } } },
   { transformationsAcl: { actions: ['READ', 'WRITE'], scope: { all: {} } } },
-  { datasetsAcl: { actions: ['READ'], scope: { all: {} } } },
+  { datasetsAcl: { actions: ['READ', 'WRITE'], scope: { all: {} } } },
   { projectsAcl: { actions: ['LIST', 'READ'], scope: { all: {} } } },
   { groupsAcl: { actions: ['LIST', 'READ'], scope: { all: {} } } },
 ];

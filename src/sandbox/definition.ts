@@ -14,6 +14,10 @@ const refOr = <T extends z.ZodMiniType>(schema: T, what: string) =>
   z.unknown().check(
     z.superRefine((v, ctx) => {
       if (isReference(v)) return;
+      if (v === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'is required' });
+        return;
+      }
       const r = schema.safeParse(v);
       if (!r.success) ctx.addIssue({ code: 'custom', message: `must be ${what} or a reference like \${workflow.input.x}` });
     }),
@@ -48,6 +52,19 @@ const cdfParameters = z.strictObject({
     body: z.optional(refOr(boundedObject(100_000), 'an object of at most 100 KB')),
     requestTimeoutInMillis: z.optional(refOr(z.number().check(z.minimum(100)), 'a number of milliseconds of at least 100')),
     cdfVersionHeader: z.optional(z.enum(['alpha', 'beta'])),
+  }),
+});
+
+// The Toolkit's shape of a function app call (TOOLKIT.md §3); not in the stable spec.
+const functionAppParameters = z.strictObject({
+  functionApp: z.strictObject({
+    externalId: refOr(externalIdField, 'a function app external id (1-255 characters)'),
+    path: refOr(z.string().check(z.minLength(1), z.maxLength(255)), 'a path of at most 255 characters'),
+    method: z.optional(refOr(z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), 'one of "GET", "POST", "PUT", "DELETE", "PATCH"')),
+    parameters: z.optional(
+      z.record(z.string(), z.string()).check(z.refine((o) => Object.keys(o).length <= 10, { message: 'must have at most 10 entries' })),
+    ),
+    body: z.optional(z.unknown()),
   }),
 });
 
@@ -132,13 +149,20 @@ export function normalizeTasks(raw: unknown, path: (string | number)[], ctx: Tas
     const paramsPath = [...taskPath, 'parameters'];
     let parameters: Record<string, unknown>;
     switch (type) {
-      case 'function': {
-        const p = parseBody(functionParameters, t.parameters, paramsPath);
-        parameters = { ...p, isAsyncComplete: p.isAsyncComplete ?? false };
+      case 'function':
+        // CDF keeps what was sent: an omitted isAsyncComplete stays omitted (it means false).
+        parameters = parseBody(functionParameters, t.parameters, paramsPath);
+        break;
+      case 'transformation': {
+        // CDF answers with both defaults filled in (the Toolkit's diff strips them again, toolkit#1758).
+        const p = parseBody(transformationParameters, t.parameters, paramsPath);
+        parameters = {
+          transformation: { ...p.transformation, concurrencyPolicy: p.transformation.concurrencyPolicy ?? 'fail', useTransformationCredentials: p.transformation.useTransformationCredentials ?? false },
+        };
         break;
       }
-      case 'transformation':
-        parameters = parseBody(transformationParameters, t.parameters, paramsPath);
+      case 'functionApp':
+        parameters = parseBody(functionAppParameters, t.parameters, paramsPath);
         break;
       case 'cdf':
         parameters = parseBody(cdfParameters, t.parameters, paramsPath);

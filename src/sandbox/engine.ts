@@ -51,6 +51,8 @@ export interface EngineDeps {
   startFunctionCall(fn: FunctionRecord, data: Record<string, unknown>, sessionId: number | undefined, onDone: (call: FunctionCallRecord) => void): FunctionCallRecord;
   /** Performs a cdf task's request against the sandbox's own API. */
   cdfRequest(spec: CdfRequestSpec): Promise<{ statusCode: number; response: unknown }>;
+  /** Whether the sandbox has an endpoint for a cdf task's request (path relative to the project). */
+  emulates(method: string, resourcePath: string): boolean;
   limits: EngineLimits;
 }
 
@@ -580,6 +582,10 @@ export class ExecutionEngine {
         case 'subworkflow':
           this.expandSubworkflow(e, t);
           break;
+        case 'functionApp':
+          throw new Error(
+            'The local sandbox stores functionApp tasks but cannot run them: it has no Cognite Function apps. Run this version in a CDF project that has the function app.',
+          );
       }
     } catch (err) {
       this.attemptFailed(e, t, 'error', err instanceof Error ? err.message : String(err));
@@ -604,7 +610,8 @@ export class ExecutionEngine {
     const call = this.d.startFunctionCall(fn, data, e.sessionId, (done) => {
       if (!this.isLive(e, t, attempt)) return;
       if (done.status === 'Completed') {
-        t.output = { ...t.output, response: done.response ?? {} };
+        // A handler that returns None gives a null response, as in CDF.
+        t.output = { ...t.output, response: done.response === undefined ? null : done.response };
         if (t.engine.definition.parameters['isAsyncComplete'] === true) {
           t.engine.awaitingUpdate = true;
           this.d.store.changed();
@@ -666,6 +673,11 @@ export class ExecutionEngine {
       throw new Error('cdfRequest.resourcePath must resolve to a path under the project, like /timeseries/list.');
     }
     if (method !== 'GET' && method !== 'POST' && method !== 'PUT') throw new Error('cdfRequest.method must resolve to GET, POST or PUT.');
+    if (!this.d.emulates(method, resourcePath)) {
+      throw new Error(
+        `The local sandbox does not emulate ${method} ${resourcePath.split('?')[0]}: it has only the Data Workflows, Sessions, Functions and Files APIs. In CDF this request goes to the project's API; run the version there to try it.`,
+      );
+    }
     if (e.sessionId === undefined || !this.d.sessions.isUsable(e.sessionId)) throw new Error("The execution's session is not active.");
     const query = p['queryParameters'];
     const spec: CdfRequestSpec = {

@@ -33,6 +33,7 @@ import { Persistence } from './persistence';
 import { type LoggedRequest, RequestLog, type RequestFilter } from './request-log';
 import { Router } from './router';
 import { controlRoutes } from './routes/control';
+import { dataSetRoutes } from './routes/dataSets';
 import { executionRoutes } from './routes/executions';
 import { fileRoutes } from './routes/files';
 import { functionRoutes } from './routes/functions';
@@ -212,6 +213,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log,
   });
 
+  // Routes are added once the engine exists; the engine asks the router only while tasks run.
+  const router = new Router();
   const engine = new ExecutionEngine({
     store,
     clock,
@@ -219,12 +222,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     transformations,
     startFunctionCall: (fn, data, sessionId, onDone) => functions.startCall(fn, data, sessionId !== undefined ? { sessionId } : {}, onDone),
     cdfRequest,
+    emulates: (method, resourcePath) => {
+      // A known path with another method is emulated too: the request gets the API's 405.
+      return router.match(method, `/api/v1/projects/${project}${resourcePath.split('?')[0]}`) !== undefined;
+    },
     limits: { ...DEFAULT_LIMITS, ...(options.limits ?? {}) },
   });
 
   const scheduler = new Scheduler({ store, clock, sessions, engine, functions, log });
   const ctx: SandboxContext = { clock, store, identity, sessions, engine, functions, scheduler, project, baseUrl: () => baseUrl };
-  const router = new Router();
   router.add(
     ...oauthRoutes(ctx),
     ...workflowRoutes(ctx),
@@ -233,6 +239,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...sessionRoutes(ctx),
     ...functionRoutes(ctx),
     ...fileRoutes(ctx),
+    ...dataSetRoutes(ctx),
     ...transformationRoutes(ctx, transformations),
   );
   router.add(

@@ -23,8 +23,12 @@ export type TaskStatus =
   | 'CANCELED'
   | 'SKIPPED';
 
-export type TaskType = 'function' | 'transformation' | 'cdf' | 'dynamic' | 'subworkflow' | 'simulation';
-export const TASK_TYPES: readonly TaskType[] = ['function', 'transformation', 'cdf', 'dynamic', 'subworkflow', 'simulation'];
+/**
+ * `functionApp` is not in the stable spec; the Toolkit deploys it (REFERENCE §2.2.2), so the sandbox stores
+ * it as CDF does, but has no function apps to run it.
+ */
+export type TaskType = 'function' | 'transformation' | 'cdf' | 'dynamic' | 'subworkflow' | 'simulation' | 'functionApp';
+export const TASK_TYPES: readonly TaskType[] = ['function', 'transformation', 'cdf', 'dynamic', 'subworkflow', 'simulation', 'functionApp'];
 
 /** A task definition with the defaults CDF fills in (retries, timeout, onFailure, dependsOn). */
 export interface TaskDefinition {
@@ -220,4 +224,16 @@ export interface FileRecord {
   /** The secret part of the pre-signed upload URL. */
   uploadKey: string;
   size?: number;
+}
+
+/** A data set: only what workflows need (the Toolkit names a workflow's data set by external id). */
+export interface DataSetRecord {
+  id: number;
+  externalId?: string;
+  name?: string;
+  description?: string;
+  metadata?: Record<string, string>;
+  writeProtected: boolean;
+  createdTime: number;
+  lastUpdatedTime: number;
 }

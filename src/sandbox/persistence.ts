@@ -5,6 +5,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {
+  DataSetRecord,
   ExecutionRecord,
   FileRecord,
   FunctionCallRecord,
@@ -36,6 +37,8 @@ interface StateFile {
   calls: FunctionCallRecord[];
   schedules: ScheduleRecord[];
   files: FileRecord[];
+  /** Absent in state saved before data sets were emulated. */
+  dataSets?: DataSetRecord[];
 }
 
 function writeAtomic(file: string, data: string | Buffer, mode?: number): void {
@@ -107,6 +110,7 @@ export class Persistence {
     }
     for (const c of state.calls) s.calls.set(c.id, c);
     for (const x of state.schedules) s.schedules.set(x.id, x);
+    for (const d of state.dataSets ?? []) s.dataSets.set(d.id, d);
     for (const f of state.files) {
       s.files.set(f.id, f);
       const blob = path.join(this.blobDir, `${f.id}.bin`);
@@ -167,6 +171,7 @@ export class Persistence {
       calls: [...s.calls.values()],
       schedules: [...s.schedules.values()],
       files: [...s.files.values()],
+      dataSets: [...s.dataSets.values()],
     };
   }
 

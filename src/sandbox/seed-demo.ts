@@ -329,6 +329,14 @@ export function seedDemo(d: DemoSeedDeps): void {
 
   for (const [tr, ms] of Object.entries(TRANSFORMATION_DURATIONS)) d.transformations.script(tr, { durationMs: ms });
 
+  // The data sets the demo workflows are in, with the external ids a Toolkit module would name them by.
+  for (const [id, externalId, name] of [
+    [INGESTION_DATA_SET, 'ds_ingestion', 'Ingestion'],
+    [QUALITY_DATA_SET, 'ds_quality', 'Data quality'],
+  ] as const) {
+    store.dataSets.set(id, { id, externalId, name, writeProtected: false, createdTime: created, lastUpdatedTime: created });
+  }
+
   // Workflows and versions.
   for (const w of WORKFLOWS) {
     store.workflows.set(w.externalId, {

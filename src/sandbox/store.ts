@@ -1,5 +1,6 @@
 // In-memory state of the sandbox with the indexes lists need (executions by time, per workflow).
 import type {
+  DataSetRecord,
   ExecutionRecord,
   FileRecord,
   FunctionCallRecord,
@@ -68,6 +69,7 @@ export class Store {
   readonly schedules = new Map<number, ScheduleRecord>();
   readonly files = new Map<number, FileRecord>();
   readonly fileContents = new Map<number, Buffer>();
+  readonly dataSets = new Map<number, DataSetRecord>();
 
   /** All executions, oldest first (lists walk it backwards). */
   private executionsByTime: ExecutionRecord[] = [];

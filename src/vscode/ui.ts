@@ -70,6 +70,8 @@ export interface UserInput {
    */
   ask(kind: 'info' | 'warning' | 'error', message: string, options: AskOptions, ...actions: string[]): Promise<string | undefined>;
   openFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri>;
+  /** Where to save a new file (the save dialog); cancelling it cancels the command. */
+  saveFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri>;
 }
 
 export class VsCodeUserInput implements UserInput {
@@ -199,6 +201,12 @@ export class VsCodeUserInput implements UserInput {
     const uris = await vscode.window.showOpenDialog({ title: options.title, filters: options.filters, defaultUri: options.defaultUri, canSelectMany: false, openLabel: 'Select' });
     if (!uris?.[0]) throw new CancelledError();
     return uris[0];
+  }
+
+  async saveFile(options: { title: string; filters?: Record<string, string[]>; defaultUri?: vscode.Uri }): Promise<vscode.Uri> {
+    const uri = await vscode.window.showSaveDialog({ title: options.title, filters: options.filters, defaultUri: options.defaultUri, saveLabel: 'Save' });
+    if (!uri) throw new CancelledError();
+    return uri;
   }
 }
 

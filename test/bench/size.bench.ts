@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { unzipSync } from 'fflate';
+import { build } from 'esbuild';
+import { gzipSync, unzipSync } from 'fflate';
 
 const VSIX_BUDGET_KB = 500;
 const REQUIRE_RUNS = 7;
@@ -73,7 +74,43 @@ function requireMs(file: string): number {
   return samples[Math.floor(samples.length / 2)];
 }
 
-function main(): void {
+/**
+ * What parts of extension.js weigh, from esbuild's metafile (built the way build:ext builds it): bytes in
+ * the bundle and, roughly, compressed alone. Groups: the yaml library and the definition features.
+ */
+async function bundleParts(): Promise<void> {
+  const result = await build({
+    entryPoints: [path.join(REPO_ROOT, 'src', 'extension.ts')],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    write: false,
+    outdir: path.join(REPO_ROOT, 'out', 'size-bench'),
+    external: ['vscode'],
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
+  if (!output) return;
+  const groups: [string, RegExp][] = [
+    ['the yaml library', /^node_modules\/yaml\//],
+    ['definition features (src/core/definition, src/vscode/definitions)', /^src\/(core\/definition|vscode\/definitions)\//],
+  ];
+  for (const [name, pattern] of groups) {
+    const bytes = Object.entries(output.inputs).filter(([file]) => pattern.test(file)).reduce((n, [, input]) => n + input.bytesInOutput, 0);
+    console.log(`  of which ${name}: ${kb(bytes)} KB`);
+  }
+  const schemas = fs.readdirSync(path.join(REPO_ROOT, 'dist', 'schemas')).filter((f) => f.endsWith('.schema.json'));
+  const raw = schemas.reduce((n, f) => n + fs.statSync(path.join(REPO_ROOT, 'dist', 'schemas', f)).size, 0);
+  const packed = schemas.reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(REPO_ROOT, 'dist', 'schemas', f))).length, 0);
+  console.log(`dist/schemas: ${schemas.length} generated schemas, ${kb(raw)} KB (about ${kb(packed)} KB compressed), read from disk, not bundled`);
+}
+
+async function main(): Promise<void> {
   if (!process.argv.includes('--no-package')) packageExtension();
   if (!fs.existsSync(VSIX)) throw new Error(`${path.relative(REPO_ROOT, VSIX)} is missing: run \`npm run package\` first.`);
   const vsixBytes = fs.statSync(VSIX).size;
@@ -84,15 +121,14 @@ function main(): void {
     const bytes = fs.statSync(path.join(REPO_ROOT, bundle)).size;
     const packed = entries.get(`extension/${bundle}`);
     console.log(`${bundle}: ${kb(bytes)} KB${packed ? ` (${kb(packed.size)} KB compressed in the .vsix)` : ' (not in the .vsix)'}`);
+    if (bundle === 'dist/extension.js') await bundleParts();
   }
   const ms = requireMs(path.join(REPO_ROOT, 'dist', 'extension.js'));
   console.log(`require() dist/extension.js with a stub 'vscode', fresh process (median of ${REQUIRE_RUNS}): ${ms.toFixed(1)} ms`);
   if (over) process.exitCode = 1;
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   console.error(`size benchmark: ${e instanceof Error ? e.message : String(e)}`);
   process.exitCode = 1;
-}
+});

@@ -10,6 +10,7 @@ export const CAPABILITY = {
   functionsRun: 'functionsAcl:RUN',
   filesRead: 'filesAcl:READ',
   filesWrite: 'filesAcl:WRITE',
+  dataSetsRead: 'datasetsAcl:READ',
   transformationsRead: 'transformationsAcl:READ',
   tokenInspect: 'projectsAcl:LIST and groupsAcl:LIST',
 } as const;

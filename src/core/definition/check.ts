@@ -168,8 +168,9 @@ function checkTaskList(tasks: readonly TaskDefinitionLike[], scope: Scope, probl
   }
 
   const upstream = upstreamTasks(plain);
+  const known = scope.outerIds ? new Set([...ids, ...scope.outerIds]) : ids;
   for (const { task, path } of valid) {
-    checkReferences(task, path, ids, upstream.get(task.externalId) ?? new Set(), scope, problems);
+    checkReferences(task, path, ids, known, upstream.get(task.externalId) ?? new Set(), scope, problems);
     const inner = inlineSubworkflowTasks(task);
     if (inner) {
       checkInlineSubworkflow(task, inner, path, scope, ids, upstream.get(task.externalId) ?? new Set(), problems);
@@ -329,12 +330,12 @@ function checkReferences(
   task: TaskDefinitionLike,
   path: string,
   ids: ReadonlySet<string>,
+  known: ReadonlySet<string>,
   upstream: ReadonlySet<string>,
   scope: Scope,
   problems: DefinitionProblem[],
 ): void {
   const id = task.externalId;
-  const known = new Set([...ids, ...(scope.outerIds ?? [])]);
   const { whole, embedded, malformed } = taskParameterReferences(task, path, known);
   for (const found of whole) {
     const push = (severity: DefinitionProblem['severity'], message: string, code: DefinitionProblemCode, data?: DefinitionProblem['data']): void =>

@@ -88,6 +88,13 @@ function yamlContext(doc: DefinitionDocument, offset: number, cache?: YamlChunkC
   }
   const restOfLine = /^[^\s#]*/.exec(after)?.[0] ?? '';
   const replaceEnd = mode === 'key' ? offset + (/^[^\s:#]*/.exec(after)?.[0].length ?? 0) : offset + restOfLine.length;
+  // A value already written parses as it is: the document's own tree answers without a second parse.
+  if (mode === 'value' && !listItem && !doc.syntaxProblems.some((p) => p.fatal)) {
+    const own = locate(doc.root, replaceStart);
+    if (own && !own.onKey && own.node.kind === 'scalar' && own.node.start <= replaceStart && own.node.end >= offset) {
+      return { path: [...own.path], mode, prefix, replace: { start: replaceStart, end: Math.max(offset, replaceEnd) }, json: false, root: doc.root, ...(reference ? { reference } : {}) };
+    }
+  }
   const patchedText = text.slice(0, lineStart) + patched + text.slice(lineEnd);
   const parsed = parseYamlSource(patchedText, undefined, cache);
   const loc = locate(parsed.root, probe);

@@ -6,7 +6,6 @@ import { type CheckOptions, type DefinitionProblem, checkDefinition } from './ch
 import { type DefinitionDocument, type DefinitionResource, type ParseDefinitionOptions, parseDefinitionDocument } from './document';
 import { type DefinitionFix, addDependency, removeListItem, renameKey, replaceScalar } from './fixes';
 import { type LineColumn } from './lines';
-import { taskParameterReferences } from './references';
 import { type SchemaSet } from './schema/schemaSet';
 import { type SchemaFinding, validateResource } from './schema/validate';
 import { type PathSegment, type SourceNode, child, nodeAtPath, parseJsonPath, property } from './source';
@@ -145,7 +144,7 @@ function resourceFindings(doc: DefinitionDocument, resource: DefinitionResource,
     if (definitionNode?.kind === 'object' && isPlainObject(definition) && Array.isArray(definition['tasks'])) {
       const problems = checkDefinition(definition as never, doc.shape === 'toolkit' ? TOOLKIT_CHECKS : {});
       for (const p of problems) checks.push(checkFinding(doc, definitionNode, p));
-      checks.push(...inputReferences(doc, definitionNode, definition['tasks'] as unknown[]));
+      checks.push(...inputReferences(definitionNode));
       checks.push(...subworkflowReferences(doc, definitionNode, options.versions));
     }
   } else if (resource.kind === 'trigger') {
@@ -315,24 +314,36 @@ function fixesFor(doc: DefinitionDocument, definitionNode: SourceNode, segments:
   return fixes;
 }
 
-/** `${workflow.input.k}`: information on what input a run must give. */
-function inputReferences(doc: DefinitionDocument, definitionNode: SourceNode, tasks: unknown[]): (DefinitionFinding & { path?: string })[] {
+/** `${workflow.input.k}`: information on what input a run must give (read from the tree: no second walk of values). */
+function inputReferences(definitionNode: SourceNode): (DefinitionFinding & { path?: string })[] {
   const out: (DefinitionFinding & { path?: string })[] = [];
-  tasks.forEach((task, i) => {
-    if (!isPlainObject(task) || typeof task['externalId'] !== 'string') return;
-    const { whole } = taskParameterReferences(task as never, `tasks[${i}]`);
-    for (const found of whole) {
-      if (found.reference.kind !== 'workflowInput') continue;
-      const key = found.reference.path.join('.');
-      out.push({
-        severity: 'info',
-        message: key ? `Task "${task['externalId']}" reads "${key}" from the workflow input: every run and trigger must pass it.` : `Task "${task['externalId']}" reads the whole workflow input.`,
-        ...rangeAt(doc, definitionNode, parseJsonPath(found.path)),
-        code: 'workflow-input',
-        taskExternalId: task['externalId'],
-      });
-    }
-  });
+  const tasks = child(definitionNode, 'tasks');
+  if (tasks?.kind !== 'array') return out;
+  for (const task of tasks.items) {
+    const id = child(task, 'externalId');
+    if (id?.kind !== 'scalar' || typeof id.value !== 'string') continue;
+    const taskId = id.value;
+    const inline = child(child(child(task, 'parameters'), 'subworkflow'), 'tasks');
+    const visit = (node: SourceNode | undefined): void => {
+      if (!node || node === inline) return;
+      if (node.kind === 'object') for (const p of node.properties) visit(p.value);
+      else if (node.kind === 'array') for (const item of node.items) visit(item);
+      else if (typeof node.value === 'string' && node.value.startsWith('${workflow.input')) {
+        const m = /^\$\{workflow\.input(?:\.([^{}]*))?\}$/.exec(node.value);
+        if (!m) return;
+        const key = m[1] ?? '';
+        out.push({
+          severity: 'info',
+          message: key ? `Task "${taskId}" reads "${key}" from the workflow input: every run and trigger must pass it.` : `Task "${taskId}" reads the whole workflow input.`,
+          start: node.start,
+          end: Math.max(node.end, node.start + 1),
+          code: 'workflow-input',
+          taskExternalId: taskId,
+        });
+      }
+    };
+    visit(child(task, 'parameters'));
+  }
   return out;
 }
 

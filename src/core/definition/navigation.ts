@@ -94,6 +94,8 @@ export type DefinitionTarget =
   | { readonly kind: 'task'; readonly taskExternalId: string; readonly range: Span; readonly selectionRange: Span }
   /** A Cognite Function: the Toolkit's function folder or its *.Function.yaml. */
   | { readonly kind: 'function'; readonly externalId: string }
+  /** A transformation: its *.Transformation.yaml. */
+  | { readonly kind: 'transformation'; readonly externalId: string }
   /** A workflow version: its file in the workspace. */
   | { readonly kind: 'version'; readonly workflowExternalId: string; readonly version: string }
   /** A workflow: its *.Workflow.yaml. */
@@ -139,6 +141,7 @@ export function definitionAt(doc: DefinitionDocument, offset: number): Definitio
   const rest = at.rest;
   const last = rest.slice(-3);
   if (last[0] === 'parameters' && last[1] === 'function' && last[2] === 'externalId') return { kind: 'function', externalId: value };
+  if (last[0] === 'parameters' && last[1] === 'transformation' && last[2] === 'externalId') return { kind: 'transformation', externalId: value };
   if (last[0] === 'parameters' && last[1] === 'subworkflow' && (last[2] === 'workflowExternalId' || last[2] === 'version')) {
     const sub = parentObject(at.resource, rest);
     const wf = child(sub, 'workflowExternalId');

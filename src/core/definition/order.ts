@@ -86,20 +86,102 @@ export function topologicalOrder(definition: WorkflowDefinitionLike): string[] {
   return order;
 }
 
-/** Each task's upstream tasks (its dependencies, theirs, and so on), cycles tolerated. */
-export function upstreamTasks(tasks: readonly TaskDefinitionLike[]): Map<string, Set<string>> {
+/**
+ * Each task's upstream tasks (its dependencies, theirs, and so on), cycles tolerated. The sets are bit sets
+ * over the task list: a chain of n tasks costs n²/32 word operations, not n² set insertions.
+ */
+export function upstreamTasks(tasks: readonly TaskDefinitionLike[]): Map<string, ReadonlySet<string>> {
   const deps = dependencyMap(tasks);
-  const result = new Map<string, Set<string>>();
-  for (const id of deps.keys()) {
-    const upstream = new Set<string>();
-    const pending = [...(deps.get(id) ?? [])];
-    while (pending.length > 0) {
-      const dep = pending.pop() as string;
-      if (upstream.has(dep)) continue;
-      upstream.add(dep);
-      pending.push(...(deps.get(dep) ?? []));
+  const ids = [...deps.keys()];
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const words = Math.ceil(ids.length / 32) || 1;
+  const bits = ids.map(() => new Uint32Array(words));
+  const depIndexes = ids.map((id) => (deps.get(id) ?? []).map((d) => index.get(d) as number));
+  // Propagate until nothing changes: one pass in dependency order for a DAG, a few more around cycles.
+  const order = dependencyOrder(ids, depIndexes);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const i of order) {
+      const own = bits[i] as Uint32Array;
+      for (const d of depIndexes[i]) {
+        const from = bits[d] as Uint32Array;
+        for (let w = 0; w < words; w++) {
+          // `>>> 0`: bit 31 makes an int32 negative, which a Uint32Array stores as positive.
+          const next = ((own[w]) | (from[w]) | (w === d >>> 5 ? 1 << (d & 31) : 0)) >>> 0;
+          if (next !== own[w]) {
+            own[w] = next;
+            changed = true;
+          }
+        }
+      }
     }
-    result.set(id, upstream);
   }
-  return result;
+  return new Map(ids.map((id, i) => [id, new BitSetView(bits[i] as Uint32Array, ids, index)]));
+}
+
+/** Indexes with dependencies first where there are no cycles (the rest in list order). */
+function dependencyOrder(ids: readonly string[], depIndexes: readonly number[][]): number[] {
+  const state = new Uint8Array(ids.length);
+  const order: number[] = [];
+  const visit = (start: number): void => {
+    // Iterative DFS: definitions may hold hundreds of tasks in a chain.
+    const stack: [number, number][] = [[start, 0]];
+    state[start] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const deps = depIndexes[top[0]];
+      if (top[1] < deps.length) {
+        const d = deps[top[1]++];
+        if (state[d] === 0) {
+          state[d] = 1;
+          stack.push([d, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(top[0]);
+      }
+    }
+  };
+  for (let i = 0; i < ids.length; i++) if (state[i] === 0) visit(i);
+  return order;
+}
+
+/** A read-only set of task ids backed by a bit set. */
+class BitSetView implements ReadonlySet<string> {
+  constructor(
+    private readonly bits: Uint32Array,
+    private readonly ids: readonly string[],
+    private readonly index: ReadonlyMap<string, number>,
+  ) {}
+
+  has(id: string): boolean {
+    const i = this.index.get(id);
+    return i !== undefined && ((this.bits[i >>> 5]) & (1 << (i & 31))) !== 0;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const _ of this) n++;
+    return n;
+  }
+
+  *values(): SetIterator<string> {
+    for (let i = 0; i < this.ids.length; i++) if (((this.bits[i >>> 5]) & (1 << (i & 31))) !== 0) yield this.ids[i];
+  }
+
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+
+  *entries(): SetIterator<[string, string]> {
+    for (const v of this.values()) yield [v, v];
+  }
+
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
+
+  forEach(fn: (value: string, key: string, set: ReadonlySet<string>) => void): void {
+    for (const v of this) fn(v, v, this);
+  }
 }

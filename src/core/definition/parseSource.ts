@@ -237,20 +237,40 @@ export function findTaskListRegion(text: string): TaskListRegion | undefined {
   let itemIndent = -1;
   // Trailing blank and comment lines stay with the text after the list, as a whole parse has them.
   let end = text.length;
-  for (const line of linesFrom(text, tasksKey.lineEnd + 1)) {
-    if (isBlankOrComment(line.text)) continue;
-    const indent = indentOf(line.text);
-    if (indent < 0) return undefined;
-    if (itemIndent < 0) {
-      if (indent < tasksKey.indent || !/^[ ]*-(?: |$)/.test(line.text)) return undefined;
-      itemIndent = indent;
+  // Scanned by character: this runs on every keystroke over thousands of lines.
+  for (let start = tasksKey.lineEnd + 1; start < text.length; ) {
+    const info = lineInfo(text, start);
+    if (!info.blank) {
+      if (info.indent < 0) return undefined;
+      if (itemIndent < 0) {
+        if (info.indent < tasksKey.indent || !info.dash) return undefined;
+        itemIndent = info.indent;
+      }
+      if (info.indent < itemIndent || (info.indent === itemIndent && !info.dash)) break;
+      if (info.indent === itemIndent) items.push(start);
+      end = Math.min(text.length, info.end + 1);
     }
-    if (indent < itemIndent || (indent === itemIndent && !/^[ ]*-(?: |$)/.test(line.text))) break;
-    if (indent === itemIndent) items.push(line.start);
-    end = Math.min(text.length, line.end + 1);
+    start = info.end + 1;
   }
   if (items.length < 2) return undefined;
   return { keyStart: tasksKey.keyStart, start: items[0], end, items };
+}
+
+/** A line's end, indent in spaces (-1 with a tab), whether it is blank or a comment, and whether it starts with `- `. */
+function lineInfo(text: string, start: number): { end: number; indent: number; blank: boolean; dash: boolean } {
+  const end = lineEnd(text, start);
+  let i = start;
+  let tab = false;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 9) tab = true;
+    else if (c !== 32) break;
+  }
+  const first = i < end ? text.charCodeAt(i) : -1;
+  const blank = first === -1 || first === 35 /* # */ || (first === 13 && i + 1 === end);
+  const next = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+  const dash = first === 45 /* - */ && (next === -1 || next === 32 || next === 13);
+  return { end, indent: tab ? -1 : i - start, blank, dash };
 }
 
 function* linesFrom(text: string, from: number): Generator<{ start: number; end: number; text: string }> {

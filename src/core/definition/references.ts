@@ -55,15 +55,13 @@ export function parseReference(value: string, taskIds?: ReadonlySet<string>): Re
 }
 
 function matchKnownTask(inner: string, taskIds: ReadonlySet<string>): Reference | undefined {
+  // Each prefix ending before a dot may be a task id: look those up rather than scan every id.
   let best: Reference | undefined;
-  let bestLength = -1;
-  for (const id of taskIds) {
-    if (id.length <= bestLength || !inner.startsWith(`${id}.`)) continue;
-    const rest = inner.slice(id.length + 1);
-    const part = /^(output|input)(\..*)?$/.exec(rest);
-    if (!part) continue;
-    best = { kind: 'task', taskExternalId: id, part: part[1] === 'input' ? 'input' : 'output', path: splitPath(part[2] ?? '') };
-    bestLength = id.length;
+  for (let dot = inner.indexOf('.'); dot >= 0; dot = inner.indexOf('.', dot + 1)) {
+    const id = inner.slice(0, dot);
+    if (!taskIds.has(id)) continue;
+    const part = /^(output|input)(\..*)?$/.exec(inner.slice(dot + 1));
+    if (part) best = { kind: 'task', taskExternalId: id, part: part[1] === 'input' ? 'input' : 'output', path: splitPath(part[2] ?? '') };
   }
   return best;
 }

@@ -117,7 +117,12 @@ export function toValue(node: SourceNode | undefined): unknown {
       return node.items.map(toValue);
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const p of node.properties) if (!Object.prototype.hasOwnProperty.call(out, p.key)) out[p.key] = toValue(p.value);
+      const props = node.properties;
+      for (let i = 0; i < props.length; i++) {
+        const p = props[i];
+        // The first of duplicate keys wins; `in` would also see Object.prototype's names.
+        if (out[p.key] === undefined || !Object.prototype.hasOwnProperty.call(out, p.key)) out[p.key] = toValue(p.value);
+      }
       return out;
     }
   }

@@ -81,7 +81,7 @@ export function downstreamOf(list: TaskList, task: ScopedTask): Set<string> {
   return out;
 }
 
-function upstreamMap(list: TaskList): Map<string, Set<string>> {
+function upstreamMap(list: TaskList): Map<string, ReadonlySet<string>> {
   const tasks = (toValue(list.node) as unknown[]).filter(
     (t): t is TaskDefinitionLike => isPlainObject(t) && typeof t['externalId'] === 'string',
   );

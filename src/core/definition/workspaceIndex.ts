@@ -42,11 +42,17 @@ export function isToolkitFunctionFile(file: string): boolean {
   return /\.function\.ya?ml$/i.test(path.basename(file));
 }
 
+/** `*.Transformation.yaml`, the Toolkit's transformation config. */
+export function isToolkitTransformationFile(file: string): boolean {
+  return /\.transformation\.ya?ml$/i.test(path.basename(file));
+}
+
 export class WorkspaceIndex {
   private readonly versionsByFile = new Map<string, IndexedVersion[]>();
   private readonly workflowsByFile = new Map<string, IndexedResource[]>();
   private readonly triggersByFile = new Map<string, IndexedResource[]>();
   private readonly functionsByFile = new Map<string, IndexedFunction[]>();
+  private readonly transformationsByFile = new Map<string, IndexedResource[]>();
 
   /** Adds (or replaces) what a definition file declares. */
   setDocument(file: string, doc: DefinitionDocument | undefined): void {
@@ -89,38 +95,29 @@ export class WorkspaceIndex {
    */
   setFunctionFile(file: string, text: string | undefined, toOriginal: (offset: number) => number = (o) => o): void {
     this.functionsByFile.delete(file);
-    if (text === undefined) return;
-    let doc;
-    try {
-      doc = yamlLib().parseDocument(text.replace(/\{\{\s*([^{}\s]*)\s*\}\}/g, (m) => '_'.repeat(m.length)), { prettyErrors: false });
-    } catch {
-      return;
-    }
-    const contents = doc.contents as { items?: unknown[] } | null;
-    const entries = yamlLib().isSeq(contents) ? contents.items : [contents];
-    const functions: IndexedFunction[] = [];
-    for (const entry of entries) {
-      if (!yamlLib().isMap(entry)) continue;
-      const value: unknown = entry.toJSON();
-      if (!isPlainObject(value) || typeof value['externalId'] !== 'string' || /^_+$/.test(value['externalId'])) continue;
-      const externalId = value['externalId'];
-      const range = entry.range ?? [0, 0, 0];
-      functions.push({
-        externalId,
-        file,
-        start: toOriginal(range[0]),
-        end: toOriginal(range[1]),
-        codeFolder: path.join(path.dirname(file), externalId),
-        ...(typeof value['name'] === 'string' ? { name: value['name'] } : {}),
-        ...(typeof value['description'] === 'string' ? { description: value['description'] } : {}),
-      });
-    }
+    const functions = toolkitEntries(text, toOriginal).map((e): IndexedFunction => ({
+      externalId: e.externalId,
+      file,
+      start: e.start,
+      end: e.end,
+      codeFolder: path.join(path.dirname(file), e.externalId),
+      ...(typeof e.value['name'] === 'string' ? { name: e.value['name'] } : {}),
+      ...(typeof e.value['description'] === 'string' ? { description: e.value['description'] } : {}),
+    }));
     if (functions.length) this.functionsByFile.set(file, functions);
+  }
+
+  /** Adds (or replaces) the transformations a Toolkit `*.Transformation.yaml` declares (as setFunctionFile). */
+  setTransformationFile(file: string, text: string | undefined, toOriginal: (offset: number) => number = (o) => o): void {
+    this.transformationsByFile.delete(file);
+    const transformations = toolkitEntries(text, toOriginal).map((e): IndexedResource => ({ externalId: e.externalId, file, start: e.start, end: e.end }));
+    if (transformations.length) this.transformationsByFile.set(file, transformations);
   }
 
   removeFile(file: string): void {
     this.setDocument(file, undefined);
     this.functionsByFile.delete(file);
+    this.transformationsByFile.delete(file);
   }
 
   versions(): IndexedVersion[] {
@@ -139,6 +136,10 @@ export class WorkspaceIndex {
     return [...this.functionsByFile.values()].flat();
   }
 
+  transformations(): IndexedResource[] {
+    return [...this.transformationsByFile.values()].flat();
+  }
+
   findVersion(workflowExternalId: string, version: string): IndexedVersion | undefined {
     return this.versions().find((v) => v.workflowExternalId === workflowExternalId && v.version === version);
   }
@@ -146,4 +147,26 @@ export class WorkspaceIndex {
   findFunction(externalId: string): IndexedFunction | undefined {
     return this.functions().find((f) => f.externalId === externalId);
   }
+}
+
+/** The entries of a Toolkit resource file (one mapping or a list) that have an `externalId` string. */
+function toolkitEntries(text: string | undefined, toOriginal: (offset: number) => number): { externalId: string; start: number; end: number; value: Record<string, unknown> }[] {
+  if (text === undefined) return [];
+  let doc;
+  try {
+    doc = yamlLib().parseDocument(text.replace(/\{\{\s*([^{}\s]*)\s*\}\}/g, (m) => '_'.repeat(m.length)), { prettyErrors: false });
+  } catch {
+    return [];
+  }
+  const contents = doc.contents as { items?: unknown[] } | null;
+  const entries = yamlLib().isSeq(contents) ? contents.items : [contents];
+  const out: { externalId: string; start: number; end: number; value: Record<string, unknown> }[] = [];
+  for (const entry of entries) {
+    if (!yamlLib().isMap(entry)) continue;
+    const value: unknown = entry.toJSON();
+    if (!isPlainObject(value) || typeof value['externalId'] !== 'string' || /^_+$/.test(value['externalId'])) continue;
+    const range = entry.range ?? [0, 0, 0];
+    out.push({ externalId: value['externalId'], start: toOriginal(range[0]), end: toOriginal(range[1]), value });
+  }
+  return out;
 }

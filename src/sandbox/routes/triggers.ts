@@ -1,4 +1,4 @@
-// Workflow triggers (REFERENCE §2.6): schedule and dataModeling rules; upsert, list, delete, pause,
+// Workflow triggers (REFERENCE §2.6): schedule, dataModeling and recordStream rules; upsert, list, delete, pause,
 // resume, run history.
 import * as z from 'zod/mini';
 import { ApiError, notFound } from '../api-error';
@@ -34,6 +34,26 @@ const dataModelingRule = z.strictObject({
   }),
   batchSize: z.int().check(z.minimum(1), z.maximum(1000)),
   batchTimeout: z.int().check(z.minimum(10), z.maximum(86400)),
+});
+
+// Beta and not in the stable spec: the shape the Python SDK and the Toolkit send (REFERENCE §2.6, TOOLKIT.md §6).
+const recordStreamRule = z.strictObject({
+  triggerType: z.literal('recordStream'),
+  streamExternalId: z.string().check(
+    z.refine((s) => /^[a-z]([a-z0-9_-]{0,98}[a-z0-9])?$/.test(s), { message: 'must be a stream external id: lower-case letters, digits, "_" and "-", starting with a letter' }),
+  ),
+  batchSize: z.int().check(z.minimum(1), z.maximum(100)),
+  batchTimeout: z.int().check(z.minimum(10), z.maximum(86400)),
+  filter: z.optional(z.record(z.string(), z.unknown())),
+  sources: z.optional(
+    z.array(
+      z.strictObject({
+        source: z.strictObject({ type: z.literal('container'), space: z.string().check(z.minLength(1)), externalId: z.string().check(z.minLength(1)) }),
+        properties: z.array(z.string()).check(z.minLength(1), z.maxLength(1000)),
+      }),
+    ),
+  ),
+  initializeCursor: z.optional(z.string().check(z.minLength(1))),
 });
 
 const upsertItem = z.strictObject({
@@ -80,8 +100,11 @@ export function triggerRoutes(ctx: SandboxContext): Route[] {
         } else if (ruleType === 'dataModeling') {
           const r = parseBody(dataModelingRule, i.triggerRule, ['items', 0, 'triggerRule']);
           rule = { ...r };
+        } else if (ruleType === 'recordStream') {
+          // [emulator] Stored and listed; the sandbox has no record streams, so it never fires.
+          rule = { ...parseBody(recordStreamRule, i.triggerRule, ['items', 0, 'triggerRule']) };
         } else {
-          throw new ApiError(400, 'items[0].triggerRule.triggerType: must be one of "schedule", "dataModeling"');
+          throw new ApiError(400, 'items[0].triggerRule.triggerType: must be one of "schedule", "dataModeling", "recordStream"');
         }
         const workflow = store.workflows.get(i.workflowExternalId);
         // [emulator] The workflow version must exist when the trigger is created.

@@ -161,17 +161,14 @@ export function workflowRoutes(ctx: SandboxContext): Route[] {
       handler: (req) => {
         const [item] = parseBody(versionUpsert, req.body).items;
         const definition = normalizeDefinition(item.workflowDefinition, ['items', 0, 'workflowDefinition']);
-        // [emulator] The parent workflow must exist (REFERENCE §2.2 leaves this open).
+        const now = clock.now();
+        // A version of a workflow that does not exist yet creates the workflow, as CDF does: the Python
+        // SDK's integration tests upsert versions of new workflows without creating them first.
         const w = store.workflows.get(item.workflowExternalId);
-        if (!w) {
-          throw new ApiError(400, `items[0].workflowExternalId: workflow ${item.workflowExternalId} does not exist. Create it with POST /workflows first.`, {
-            missing: [{ externalId: item.workflowExternalId }],
-          });
-        }
-        assertWorkflowAccess(req.principal, WF_WRITE, w.dataSetId);
+        assertWorkflowAccess(req.principal, WF_WRITE, w?.dataSetId);
+        if (!w) store.workflows.set(item.workflowExternalId, { externalId: item.workflowExternalId, createdTime: now, lastUpdatedTime: now });
         const key = versionKey(item.workflowExternalId, item.version);
         const existing = store.versions.get(key);
-        const now = clock.now();
         const v: VersionRecord = {
           workflowExternalId: item.workflowExternalId,
           version: item.version,

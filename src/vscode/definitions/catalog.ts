@@ -4,14 +4,16 @@
 // minute, never one per keystroke), plus a recent execution of a deployed version for hovers.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { cpuMs } from './cpuTime';
 import { type ExternalIdKind, type ExternalIdOption } from '../../core/definition/completion';
 import { type VersionLookup } from '../../core/definition/diagnose';
 import { type ExecutionValue, valueAtReference } from '../../core/definition/hover';
 import { substituteTemplates } from '../../core/definition/templates';
-import { WorkspaceIndex, isToolkitFunctionFile } from '../../core/definition/workspaceIndex';
+import { WorkspaceIndex, isToolkitFunctionFile, isToolkitTransformationFile } from '../../core/definition/workspaceIndex';
 import { type ExecutionDetailed } from '../../core/schemas/executions';
 import { type ConnectionManager } from '../connections/manager';
 import { config } from '../config';
+import { DisposableBase } from '../lifecycle';
 import { type DefinitionDocuments } from './documents';
 import { type ToolkitEnvironments } from './environment';
 
@@ -20,7 +22,7 @@ export const REMOTE_REFRESH_MS = 60_000;
 /** How long the first completion waits for a list before answering with the workspace's ids only. */
 const FIRST_LOAD_WAIT_MS = 2_000;
 
-const DEFINITION_GLOB = '**/*.{Workflow,WorkflowVersion,WorkflowTrigger,workflow,workflowversion,workflowtrigger,Function,function}.{yaml,yml}';
+const DEFINITION_GLOB = '**/*.{Workflow,WorkflowVersion,WorkflowTrigger,workflow,workflowversion,workflowtrigger,Function,function,Transformation,transformation}.{yaml,yml}';
 const EXCLUDE_GLOB = '**/{node_modules,build,.git}/**';
 
 type RemoteKind = 'function' | 'transformation' | 'version';
@@ -40,19 +42,19 @@ interface CachedExecution {
   execution?: ExecutionDetailed;
 }
 
-export class DefinitionCatalog implements vscode.Disposable {
+export class DefinitionCatalog extends DisposableBase {
   readonly index = new WorkspaceIndex();
-  private readonly emitter = new vscode.EventEmitter<void>();
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   /** The workspace index or a list from the project changed: references may resolve differently. */
   readonly onDidChange = this.emitter.event;
   private indexing: Promise<void> | undefined;
   private indexed = false;
-  private watcher: vscode.FileSystemWatcher | undefined;
   private readonly remote = new Map<string, RemoteList>();
   private readonly executions = new Map<string, CachedExecution>();
-  private readonly subscriptions: vscode.Disposable[] = [];
   /** Requests made, by kind (tests and the benchmark read it). */
   readonly requests = { function: 0, transformation: 0, version: 0, execution: 0 };
+  /** Time spent indexing files (their parse is counted by the documents), in ms. */
+  readonly stats = { indexed: 0, indexMs: 0 };
 
   constructor(
     private readonly deps: {
@@ -63,7 +65,8 @@ export class DefinitionCatalog implements vscode.Disposable {
       readonly now?: () => number;
     },
   ) {
-    this.subscriptions.push(
+    super();
+    this.registerAll(
       deps.connections.onDidChange(() => this.emitter.fire()),
       // A new environment changes what templates resolve to: index again.
       deps.environments.onDidChange(() => {
@@ -89,12 +92,11 @@ export class DefinitionCatalog implements vscode.Disposable {
   }
 
   private async buildIndex(): Promise<void> {
-    this.watcher = vscode.workspace.createFileSystemWatcher(DEFINITION_GLOB);
-    this.subscriptions.push(
-      this.watcher,
-      this.watcher.onDidCreate((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
-      this.watcher.onDidChange((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
-      this.watcher.onDidDelete((uri) => {
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(DEFINITION_GLOB));
+    this.registerAll(
+      watcher.onDidCreate((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
+      watcher.onDidChange((uri) => void this.indexFile(uri).then(() => this.emitter.fire())),
+      watcher.onDidDelete((uri) => {
         this.index.removeFile(uri.fsPath);
         this.emitter.fire();
       }),
@@ -102,29 +104,37 @@ export class DefinitionCatalog implements vscode.Disposable {
     const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
     for (const uri of files) await this.indexFile(uri);
     this.indexed = true;
-    this.emitter.fire();
+    if (!this.isDisposed) this.emitter.fire();
   }
 
   private async reindexAll(): Promise<void> {
     const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
     for (const uri of files) await this.indexFile(uri);
-    this.emitter.fire();
+    if (!this.isDisposed) this.emitter.fire();
   }
 
   /** Re-reads one file into the index (an open editor's text wins over the disk). */
   async indexFile(uri: vscode.Uri): Promise<void> {
     const file = uri.fsPath;
     try {
-      if (isToolkitFunctionFile(file)) {
+      const fn = isToolkitFunctionFile(file);
+      if (fn || isToolkitTransformationFile(file)) {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
         const variables = await this.deps.environments.variablesFor(uri);
+        const started = cpuMs();
         const substituted = substituteTemplates(text, variables?.values ?? new Map());
-        this.index.setFunctionFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        if (fn) this.index.setFunctionFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        else this.index.setTransformationFile(file, substituted.text, (o) => substituted.toOriginal(o));
+        this.stats.indexed++;
+        this.stats.indexMs += cpuMs() - started;
         return;
       }
       const parsed = await this.deps.documents.getFile(uri);
+      const started = cpuMs();
       this.index.setDocument(file, parsed?.definition);
+      this.stats.indexed++;
+      this.stats.indexMs += cpuMs() - started;
     } catch (e) {
       this.index.removeFile(file);
       this.deps.log.debug(`Definition index: ${file} skipped: ${e instanceof Error ? e.message : String(e)}`);
@@ -158,7 +168,7 @@ export class DefinitionCatalog implements vscode.Disposable {
         .then((items) => {
           current.items = items;
           current.failed = undefined;
-          this.emitter.fire();
+          if (!this.isDisposed) this.emitter.fire();
         })
         .catch((e: unknown) => {
           current.failed = e instanceof Error ? e.message : String(e);
@@ -209,7 +219,7 @@ export class DefinitionCatalog implements vscode.Disposable {
       case 'function':
         return this.index.functions().map((f) => ({ externalId: f.externalId, detail: `Toolkit ${rel(f.file)}`, ...(f.name ? { documentation: `${f.name}${f.description ? `: ${f.description}` : ''}` } : {}) }));
       case 'transformation':
-        return [];
+        return this.index.transformations().map((t) => ({ externalId: t.externalId, detail: `Toolkit ${rel(t.file)}` }));
       case 'workflow':
         return [...new Set([...this.index.workflows().map((w) => w.externalId), ...this.index.versions().map((v) => v.workflowExternalId)])].map((externalId) => ({ externalId, detail: 'in the workspace' }));
       case 'version':
@@ -288,10 +298,6 @@ export class DefinitionCatalog implements vscode.Disposable {
     return out;
   }
 
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
-  }
 }
 
 /** Waits for `promise` at most `ms` (the timer is cleared as soon as the promise settles). */

@@ -20,34 +20,33 @@ import {
 } from '../../core/definition/toolkitProject';
 import { type ToolkitConfig } from '../../core/definition/toolkitProject';
 import { InputError } from '../../core/errors';
+import { DisposableBase } from '../lifecycle';
 import { type UserInput } from '../ui';
 
 const STATE_KEY = 'cdfWorkflows.toolkitEnvironments';
 
-export class ToolkitEnvironments implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
+export class ToolkitEnvironments extends DisposableBase {
+  private readonly emitter = this.register(new vscode.EventEmitter<void>());
   readonly onDidChange = this.emitter.event;
   /** Folder -> the project found from it (undefined: none above it). */
   private readonly projects = new Map<string, Promise<ToolkitProject | undefined>>();
   private readonly configs = new Map<string, Promise<ToolkitConfig>>();
-  private readonly watcher: vscode.FileSystemWatcher;
-  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly ui: () => UserInput,
   ) {
-    this.watcher = vscode.workspace.createFileSystemWatcher('**/config.*.yaml');
+    super();
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/config.*.yaml'));
     const changed = (uri: vscode.Uri, structural: boolean): void => {
       this.configs.delete(uri.fsPath);
       if (structural) this.projects.clear();
       this.emitter.fire();
     };
-    this.subscriptions.push(
-      this.watcher,
-      this.watcher.onDidChange((uri) => changed(uri, false)),
-      this.watcher.onDidCreate((uri) => changed(uri, true)),
-      this.watcher.onDidDelete((uri) => changed(uri, true)),
+    this.registerAll(
+      watcher.onDidChange((uri) => changed(uri, false)),
+      watcher.onDidCreate((uri) => changed(uri, true)),
+      watcher.onDidDelete((uri) => changed(uri, true)),
       // Unsaved edits of a config count too: templates follow what the user sees.
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (/^config\..+\.yaml$/.test(path.basename(e.document.uri.fsPath)) && e.contentChanges.length > 0) changed(e.document.uri, false);
@@ -138,17 +137,11 @@ export class ToolkitEnvironments implements vscode.Disposable {
     });
     await this.select(project.root, name);
   }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.emitter.dispose();
-  }
 }
 
 /** Shows the environment of the active definition file's Toolkit project; a click picks another. */
-export class ToolkitEnvironmentStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('cdfWorkflows.toolkitEnvironment', vscode.StatusBarAlignment.Left, 49);
-  private readonly subscriptions: vscode.Disposable[];
+export class ToolkitEnvironmentStatusBar extends DisposableBase {
+  private readonly item = this.register(vscode.window.createStatusBarItem('cdfWorkflows.toolkitEnvironment', vscode.StatusBarAlignment.Left, 49));
   private generation = 0;
 
   constructor(
@@ -156,12 +149,13 @@ export class ToolkitEnvironmentStatusBar implements vscode.Disposable {
     /** Whether a document is a definition file the environment applies to. */
     private readonly isDefinition: (document: vscode.TextDocument) => boolean,
   ) {
+    super();
     this.item.name = 'Toolkit Environment';
     this.item.command = 'cdfWorkflows.selectToolkitEnvironment';
-    this.subscriptions = [
+    this.registerAll(
       vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
       environments.onDidChange(() => void this.update()),
-    ];
+    );
     void this.update();
   }
 
@@ -169,7 +163,7 @@ export class ToolkitEnvironmentStatusBar implements vscode.Disposable {
     const generation = ++this.generation;
     const document = vscode.window.activeTextEditor?.document;
     const project = document && this.isDefinition(document) ? await this.environments.projectOf(document.uri) : undefined;
-    if (generation !== this.generation) return; // a newer update is under way
+    if (generation !== this.generation || this.isDisposed) return; // a newer update is under way
     if (!project) {
       this.item.hide();
       return;
@@ -180,10 +174,5 @@ export class ToolkitEnvironmentStatusBar implements vscode.Disposable {
       `**Toolkit environment:** ${env.name}\n\n\`{{ variables }}\` come from \`${path.basename(env.configFile)}\` in ${project.root}.\n\nClick to pick another environment.`,
     );
     this.item.show();
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.item.dispose();
   }
 }

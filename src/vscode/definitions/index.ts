@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import { type CommandHandler } from '../boundary';
 import { type ConnectionManager } from '../connections/manager';
+import { DisposableStore } from '../lifecycle';
 import { type UserInput } from '../ui';
 import { DefinitionCatalog } from './catalog';
 import { DefinitionDocuments } from './documents';
@@ -17,28 +18,18 @@ export interface DefinitionServices {
   readonly language: DefinitionLanguage;
 }
 
+/** Builds the definition services in their own store (disposed newest first with the returned object). */
 export function createDefinitionServices(
   context: vscode.ExtensionContext,
   deps: { readonly ui: () => UserInput; readonly connections: ConnectionManager; readonly log: vscode.LogOutputChannel },
 ): DefinitionServices & vscode.Disposable {
-  const environments = new ToolkitEnvironments(context.workspaceState, deps.ui);
-  const documents = new DefinitionDocuments(environments);
-  const catalog = new DefinitionCatalog({ connections: deps.connections, documents, environments, log: deps.log });
-  const language = new DefinitionLanguage({ documents, catalog, schemasDir: context.asAbsolutePath('dist/schemas'), log: deps.log });
-  const statusBar = new ToolkitEnvironmentStatusBar(environments, (d) => documents.isCandidate(d));
-  return {
-    environments,
-    documents,
-    catalog,
-    language,
-    dispose() {
-      statusBar.dispose();
-      language.dispose();
-      catalog.dispose();
-      documents.dispose();
-      environments.dispose();
-    },
-  };
+  const store = new DisposableStore();
+  const environments = store.add(new ToolkitEnvironments(context.workspaceState, deps.ui));
+  const documents = store.add(new DefinitionDocuments(environments));
+  const catalog = store.add(new DefinitionCatalog({ connections: deps.connections, documents, environments, log: deps.log }));
+  const language = store.add(new DefinitionLanguage({ documents, catalog, schemasDir: context.asAbsolutePath('dist/schemas'), log: deps.log }));
+  store.add(new ToolkitEnvironmentStatusBar(environments, (d) => documents.isCandidate(d)));
+  return Object.freeze({ environments, documents, catalog, language, dispose: () => store.dispose() });
 }
 
 export function definitionCommands(definitions: DefinitionServices): Record<string, CommandHandler> {

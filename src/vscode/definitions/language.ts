@@ -12,12 +12,14 @@ import { type DefinitionSymbol, definitionAt, documentSymbols, taskReferences } 
 import { YamlChunkCache } from '../../core/definition/parseSource';
 import { SchemaSet } from '../../core/definition/schema/schemaSet';
 import { config } from '../config';
+import { DisposableBase } from '../lifecycle';
+import { cpuMs } from './cpuTime';
 import { type DefinitionCatalog } from './catalog';
 import { DEFINITION_LANGUAGES, type DefinitionDocuments, type ParsedDefinition } from './documents';
 
 const SOURCE = 'CDF Workflows';
 
-export const DEFINITION_SELECTOR: vscode.DocumentSelector = DEFINITION_LANGUAGES.flatMap((language) => [
+const DEFINITION_SELECTOR: vscode.DocumentSelector = DEFINITION_LANGUAGES.flatMap((language) => [
   { language, scheme: 'file' },
   { language, scheme: 'untitled' },
 ]);
@@ -25,17 +27,19 @@ export const DEFINITION_SELECTOR: vscode.DocumentSelector = DEFINITION_LANGUAGES
 interface Diagnosed {
   readonly version: number;
   readonly findings: readonly DefinitionFinding[];
+  /** The findings looked up workflow versions: a change of the workspace index or the project may change them. */
+  readonly usesCatalog: boolean;
 }
 
-export class DefinitionLanguage implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('cdfWorkflows.definitions');
+export class DefinitionLanguage extends DisposableBase {
+  private readonly collection = this.register(vscode.languages.createDiagnosticCollection('cdfWorkflows.definitions'));
   private readonly diagnosed = new Map<string, Diagnosed>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly completionCaches = new Map<string, YamlChunkCache>();
   private schemaSet: SchemaSet | undefined;
-  private readonly subscriptions: vscode.Disposable[] = [];
-  /** How long the last diagnostics run took, in ms (the benchmark reads it). */
+  /** How long the last diagnostics run took (wall, ms), and runs and CPU time since activation (the benchmark reads them). */
   lastDiagnosticsMs = 0;
+  readonly stats = { runs: 0, checkMs: 0 };
 
   constructor(
     private readonly deps: {
@@ -45,15 +49,16 @@ export class DefinitionLanguage implements vscode.Disposable {
       readonly log: vscode.LogOutputChannel;
     },
   ) {
-    this.subscriptions.push(
-      this.collection,
+    super();
+    this.register({ dispose: () => this.clearTimers() });
+    this.registerAll(
       vscode.workspace.onDidOpenTextDocument((d) => void this.diagnose(d)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.schedule(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       deps.documents.onDidChange(() => this.diagnoseOpen()),
-      deps.catalog.onDidChange(() => this.diagnoseOpen()),
+      deps.catalog.onDidChange(() => this.diagnoseOpen((d) => d.usesCatalog)),
       config.onDidChange((e) => {
         if (e.affectsConfiguration('cdfWorkflows.definitions')) this.diagnoseOpen();
       }),
@@ -78,8 +83,12 @@ export class DefinitionLanguage implements vscode.Disposable {
     return this.diagnosed.get(uri.toString())?.findings;
   }
 
-  private diagnoseOpen(): void {
-    for (const d of vscode.workspace.textDocuments) void this.diagnose(d);
+  /** Checks the open definition files again (those `which` selects among the ones checked before). */
+  private diagnoseOpen(which?: (d: Diagnosed) => boolean): void {
+    for (const d of vscode.workspace.textDocuments) {
+      const seen = this.diagnosed.get(d.uri.toString());
+      if (!which || (seen && which(seen))) void this.diagnose(d);
+    }
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -108,7 +117,7 @@ export class DefinitionLanguage implements vscode.Disposable {
 
   /** Checks a document now and publishes its diagnostics. */
   async diagnose(document: vscode.TextDocument): Promise<readonly DefinitionFinding[] | undefined> {
-    if (document.isClosed) return undefined;
+    if (document.isClosed || this.isDisposed) return undefined;
     const version = document.version;
     let parsed: ParsedDefinition | undefined;
     try {
@@ -117,17 +126,29 @@ export class DefinitionLanguage implements vscode.Disposable {
       this.deps.log.warn(`Checking ${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
-    if (document.isClosed || document.version !== version) return undefined; // a newer check follows
+    if (document.isClosed || document.version !== version || this.isDisposed) return undefined; // a newer check follows
     if (!parsed) {
       if (this.diagnosed.delete(document.uri.toString())) this.collection.delete(document.uri);
       return undefined;
     }
     const started = performance.now();
-    let findings = diagnoseDefinition(parsed.definition, { schemas: this.schemas(), versions: this.deps.catalog.versionLookup, ...templateContext(parsed) });
+    const startedCpu = cpuMs();
+    let usesCatalog = false;
+    const lookup = this.deps.catalog.versionLookup;
+    let findings = diagnoseDefinition(parsed.definition, {
+      schemas: this.schemas(),
+      versions: (workflowExternalId, v) => {
+        usesCatalog = true;
+        return lookup(workflowExternalId, v);
+      },
+      ...templateContext(parsed),
+    });
     if (!config.definitionsShowInputReads()) findings = findings.filter((f) => f.code !== 'workflow-input');
-    this.diagnosed.set(document.uri.toString(), { version, findings });
+    this.diagnosed.set(document.uri.toString(), { version, findings, usesCatalog });
     this.collection.set(document.uri, findings.map((f) => toDiagnostic(document, f)));
     this.lastDiagnosticsMs = performance.now() - started;
+    this.stats.runs++;
+    this.stats.checkMs += cpuMs() - startedCpu;
     return findings;
   }
 
@@ -182,6 +203,11 @@ export class DefinitionLanguage implements vscode.Disposable {
         ];
       case 'function':
         return catalog.functionLocations(target.externalId);
+      case 'transformation': {
+        await catalog.ensureIndexed();
+        const found = catalog.index.transformations().filter((t) => t.externalId === target.externalId);
+        return Promise.all(found.map((t) => locationIn(t.file, t.start)));
+      }
       case 'version': {
         await catalog.ensureIndexed();
         const found = catalog.index.findVersion(target.workflowExternalId, target.version);
@@ -236,10 +262,9 @@ export class DefinitionLanguage implements vscode.Disposable {
     return actions;
   }
 
-  dispose(): void {
+  private clearTimers(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    for (const s of this.subscriptions) s.dispose();
   }
 }
 
@@ -249,33 +274,36 @@ function templateContext(parsed: ParsedDefinition): { templates?: TemplateContex
   return { templates: { environment: v.environment.name, configFile: v.environment.configFile, ...(v.module ? { module: v.module } : {}), ...(v.configError ? { configError: v.configError } : {}) } };
 }
 
-const SEVERITY: Readonly<Record<DefinitionFinding['severity'], vscode.DiagnosticSeverity>> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+// The vscode enums are read when used, not when the bundle loads (nothing at load touches the API).
+function severityOf(severity: DefinitionFinding['severity']): vscode.DiagnosticSeverity {
+  return severity === 'error' ? vscode.DiagnosticSeverity.Error : severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
 
 function toDiagnostic(document: vscode.TextDocument, f: DefinitionFinding): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(f.start), document.positionAt(f.end)), f.message, SEVERITY[f.severity]);
+  const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(f.start), document.positionAt(f.end)), f.message, severityOf(f.severity));
   d.source = SOURCE;
   d.code = f.code;
   return d;
 }
 
-const COMPLETION_KIND: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
-  key: vscode.CompletionItemKind.Property,
-  value: vscode.CompletionItemKind.Value,
-  enum: vscode.CompletionItemKind.EnumMember,
-  task: vscode.CompletionItemKind.Reference,
-  reference: vscode.CompletionItemKind.Variable,
-  function: vscode.CompletionItemKind.Function,
-  transformation: vscode.CompletionItemKind.Method,
-  workflow: vscode.CompletionItemKind.Module,
-  version: vscode.CompletionItemKind.Constant,
-};
+function completionKind(kind: CompletionEntry['kind']): vscode.CompletionItemKind {
+  const K = vscode.CompletionItemKind;
+  const kinds: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
+    key: K.Property,
+    value: K.Value,
+    enum: K.EnumMember,
+    task: K.Reference,
+    reference: K.Variable,
+    function: K.Function,
+    transformation: K.Method,
+    workflow: K.Module,
+    version: K.Constant,
+  };
+  return kinds[kind];
+}
 
 function toCompletionItem(document: vscode.TextDocument, e: CompletionEntry): vscode.CompletionItem {
-  const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
+  const item = new vscode.CompletionItem(e.label, completionKind(e.kind));
   item.insertText = e.insertText;
   item.range = new vscode.Range(document.positionAt(e.start), document.positionAt(e.end));
   if (e.filterText) item.filterText = e.filterText;
@@ -288,19 +316,16 @@ function toCompletionItem(document: vscode.TextDocument, e: CompletionEntry): vs
   return item;
 }
 
-const SYMBOL_KIND: Readonly<Record<DefinitionSymbol['kind'], vscode.SymbolKind>> = {
-  workflow: vscode.SymbolKind.Module,
-  version: vscode.SymbolKind.Class,
-  trigger: vscode.SymbolKind.Event,
-  task: vscode.SymbolKind.Function,
-  triggerRule: vscode.SymbolKind.Property,
-};
+function symbolKind(kind: DefinitionSymbol['kind']): vscode.SymbolKind {
+  const S = vscode.SymbolKind;
+  return kind === 'workflow' ? S.Module : kind === 'version' ? S.Class : kind === 'trigger' ? S.Event : kind === 'task' ? S.Function : S.Property;
+}
 
 function toSymbol(document: vscode.TextDocument, s: DefinitionSymbol): vscode.DocumentSymbol {
   const range = new vscode.Range(document.positionAt(s.range.start), document.positionAt(s.range.end));
   let selection = new vscode.Range(document.positionAt(s.selectionRange.start), document.positionAt(s.selectionRange.end));
   if (!range.contains(selection)) selection = new vscode.Range(range.start, range.start);
-  const symbol = new vscode.DocumentSymbol(s.name, s.detail, SYMBOL_KIND[s.kind], range, selection);
+  const symbol = new vscode.DocumentSymbol(s.name, s.detail, symbolKind(s.kind), range, selection);
   symbol.children = s.children.map((c) => toSymbol(document, c));
   return symbol;
 }

@@ -162,4 +162,11 @@ export class ScriptedUserInput implements UserInput {
     if (!('file' in a)) throw new Error(`Expected a file answer for "${options.title}", got ${JSON.stringify(a)}`);
     return this.uri(a.file);
   }
+
+  async saveFile(options: { title: string }): Promise<vscode.Uri> {
+    await Promise.resolve();
+    const a = this.next(`save file "${options.title}"`);
+    if (!('file' in a)) throw new Error(`Expected a file answer for "${options.title}", got ${JSON.stringify(a)}`);
+    return this.uri(a.file);
+  }
 }

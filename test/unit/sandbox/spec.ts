@@ -4,7 +4,9 @@
 // [CogniteExternalId, Reference] which are both plain strings, are read as anyOf), and write-only fields are dropped
 // from `required` in responses. One more quirk found while testing: FunctionCallError lists `code` as
 // required without defining it; REFERENCE §4.3 gives the error as {message, trace}, so it is dropped too.
-// And a dynamic task's execution input holds the resolved task list where the spec only allows a string.
+// And a dynamic task's execution input holds the resolved task list where the spec only allows a string,
+// and a function task's output.response is null when the handler returns None (the spec says object; the
+// Python SDK reads any JSON there).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -83,6 +85,8 @@ function patchSpec(spec: Json): Json {
   };
   const outputs = Object.fromEntries(Object.entries(TASK_OUTPUTS).map(([type, name]) => [type, name ? ref(name) : { type: 'object' }]));
   taskExec['allOf'] = [...discriminate('taskType', 'input', executionInputs), ...discriminate('taskType', 'output', outputs)];
+  const functionOutput = schemas['FunctionTaskOutput']['properties'] as Json;
+  functionOutput['response'] = { anyOf: [functionOutput['response'] as Json, { type: 'null' }] };
   // Trigger rules: choose by triggerType.
   schemas['TriggerRule'] = {
     type: 'object',

@@ -102,7 +102,7 @@ describe('sandbox workflow triggers', function () {
     assert.match(badTz.body.error.message, /^items\[0\]\.triggerRule\.timezone:/);
     const badCron = await upsert({ externalId: 'x', triggerRule: { triggerType: 'schedule', cronExpression: '61 * * * *' } });
     assert.match(badCron.body.error.message, /^items\[0\]\.triggerRule\.cronExpression:/);
-    const badType = await upsert({ externalId: 'x', triggerRule: { triggerType: 'recordStream' } });
+    const badType = await upsert({ externalId: 'x', triggerRule: { triggerType: 'kafkaTopic' } });
     assert.match(badType.body.error.message, /^items\[0\]\.triggerRule\.triggerType: must be one of/);
     const noVersion = await upsert({ externalId: 'x', workflowVersion: '99', triggerRule: { triggerType: 'schedule', cronExpression: '0 * * * *' } });
     assert.match(noVersion.body.error.message, /^items\[0\]\.workflowVersion:/);

@@ -26,11 +26,32 @@ export class SchemaSet {
 
   /** The schema of one resource of a kind. */
   resource(flavour: SchemaFlavour, kind: SchemaKind): SchemaRef {
-    const doc = this.document(flavour, kind);
-    return { doc, schema: { $ref: doc['x-cdf-resource'] } };
+    const key = `${flavour}/${kind}`;
+    let ref = this.resources.get(key);
+    if (!ref) {
+      const doc = this.document(flavour, kind);
+      ref = { doc, schema: { $ref: doc['x-cdf-resource'] } };
+      this.resources.set(key, ref);
+    }
+    return ref;
   }
 
+  /** Dereferenced schemas, by the schema object (schemas are never changed once generated). */
+  private readonly derefs = new WeakMap<JsonSchema, JsonSchema>();
+  private readonly propertyMaps = new WeakMap<JsonSchema, Map<string, Map<string, JsonSchema>>>();
+  private readonly branchLists = new WeakMap<JsonSchema, JsonSchema[]>();
+  private readonly resources = new Map<string, SchemaRef>();
+
   deref(doc: JsonSchema, schema: JsonSchema): JsonSchema {
+    let done = this.derefs.get(schema);
+    if (!done) {
+      done = this.derefUncached(doc, schema);
+      this.derefs.set(schema, done);
+    }
+    return done;
+  }
+
+  private derefUncached(doc: JsonSchema, schema: JsonSchema): JsonSchema {
     let current = schema;
     for (let i = 0; i < 20; i++) {
       const ref = current['$ref'];
@@ -54,12 +75,22 @@ export class SchemaSet {
    * The schemas of an object's properties, with the if/then rules that `node` (the object's value) selects:
    * a task of `type: function` gets its `parameters` from FunctionTaskParameters.
    */
-  properties(ref: SchemaRef, node: SourceNode | undefined): Map<string, JsonSchema> {
+  properties(ref: SchemaRef, node: SourceNode | undefined): ReadonlyMap<string, JsonSchema> {
     const schema = this.deref(ref.doc, ref.schema);
-    const out = new Map<string, JsonSchema>(Object.entries((schema['properties'] as Record<string, JsonSchema> | undefined) ?? {}));
-    for (const rule of (schema['allOf'] as JsonSchema[] | undefined) ?? []) {
-      if (!isObject(rule['if']) || !isObject(rule['then']) || !matchesIf(rule['if'], node)) continue;
-      for (const [key, value] of Object.entries((rule['then']['properties'] as Record<string, JsonSchema> | undefined) ?? {})) out.set(key, { ...out.get(key), ...value });
+    const rules = (schema['allOf'] as JsonSchema[] | undefined) ?? [];
+    // Which if/then rules the node selects; the merged map is kept per selection.
+    const selected = rules.map((rule, i) => (isObject(rule['if']) && isObject(rule['then']) && matchesIf(rule['if'], node) ? i : -1)).filter((i) => i >= 0);
+    let bySelection = this.propertyMaps.get(schema);
+    if (!bySelection) this.propertyMaps.set(schema, (bySelection = new Map<string, Map<string, JsonSchema>>()));
+    const key = selected.join(',');
+    let out = bySelection.get(key);
+    if (!out) {
+      out = new Map<string, JsonSchema>(Object.entries((schema['properties'] as Record<string, JsonSchema> | undefined) ?? {}));
+      for (const i of selected) {
+        const then = (rules[i])['then'] as JsonSchema;
+        for (const [k, value] of Object.entries((then['properties'] as Record<string, JsonSchema> | undefined) ?? {})) out.set(k, { ...out.get(k), ...value });
+      }
+      bySelection.set(key, out);
     }
     return out;
   }
@@ -67,8 +98,15 @@ export class SchemaSet {
   /** The branches of an anyOf (dereferenced), or the schema itself. */
   branches(ref: SchemaRef): JsonSchema[] {
     const schema = this.deref(ref.doc, ref.schema);
-    const anyOf = schema['anyOf'];
-    return Array.isArray(anyOf) ? (anyOf as JsonSchema[]).map((b) => ({ ...this.deref(ref.doc, b), ...(schema['description'] && !b['description'] ? { description: schema['description'] } : {}) })) : [schema];
+    let list = this.branchLists.get(schema);
+    if (!list) {
+      const anyOf = schema['anyOf'];
+      list = Array.isArray(anyOf)
+        ? (anyOf as JsonSchema[]).map((b) => ({ ...this.deref(ref.doc, b), ...(schema['description'] && !b['description'] ? { description: schema['description'] } : {}) }))
+        : [schema];
+      this.branchLists.set(schema, list);
+    }
+    return list;
   }
 
   /**

@@ -23,8 +23,20 @@ export interface SchemaFinding {
 const REFERENCE = /^\$\{[^{}]*\}$/;
 const MAX_FINDINGS = 1000;
 
+/** A path shared by the checks below it: arrays are made only for findings. */
+interface PathLink {
+  readonly parent: PathLink | undefined;
+  readonly segment: PathSegment;
+}
+
+function toArray(link: PathLink | undefined): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (let l = link; l; l = l.parent) out.push(l.segment);
+  return out.reverse();
+}
+
 interface Where {
-  readonly path: PathSegment[];
+  readonly path: PathLink | undefined;
   /** The range to mark for findings about the whole value (the key that holds it, when there is one). */
   readonly keyRange?: { start: number; end: number };
   readonly key?: PathSegment;
@@ -32,7 +44,9 @@ interface Where {
 
 export function validateResource(set: SchemaSet, resource: SchemaRef, node: SourceNode, path: readonly PathSegment[] = []): SchemaFinding[] {
   const findings: SchemaFinding[] = [];
-  new Validator(set, findings).check(resource, node, { path: [...path] });
+  let link: PathLink | undefined;
+  for (const segment of path) link = { parent: link, segment };
+  new Validator(set, findings).check(resource, node, { path: link });
   return findings;
 }
 
@@ -57,7 +71,7 @@ class Validator {
       this.checkAnyOf(ref, schema, anyOf as JsonSchema[], node, where);
       return;
     }
-    if (this.set.refName(ref.schema) === 'Reference' || schema['x-cdf-is-reference'] === true) {
+    if (this.set.refName(ref.schema) === 'Reference') {
       this.checkReference(node, where, schema);
       return;
     }
@@ -75,8 +89,9 @@ class Validator {
   }
 
   private name(where: Where): string {
-    const key = [...where.path].reverse().find((s) => typeof s === 'string');
-    return key === undefined ? 'The value' : `"${key}"`;
+    let l = where.path;
+    while (l && typeof l.segment !== 'string') l = l.parent;
+    return l === undefined ? 'The value' : `"${l.segment}"`;
   }
 
   private checkReference(node: SourceNode, where: Where, schema: JsonSchema): void {
@@ -87,7 +102,7 @@ class Validator {
       code: 'not-reference',
       message: `${this.name(where)} must be a reference such as ${example}, written as the whole value.`,
       ...this.range(node, where),
-      path: [...where.path],
+      path: toArray(where.path),
     });
   }
 
@@ -97,7 +112,8 @@ class Validator {
       const branch = this.set.deref(ref.doc, raw);
       const findings: SchemaFinding[] = [];
       const isRef = this.set.refName(raw) === 'Reference';
-      new Validator(this.set, findings).check({ doc: ref.doc, schema: isRef ? { ...branch, 'x-cdf-is-reference': true } : branch }, node, where);
+      // A Reference branch keeps its $ref, which is how `check` knows it.
+      new Validator(this.set, findings).check({ doc: ref.doc, schema: isRef ? raw : branch }, node, where);
       if (findings.length === 0) return;
       const typeFits = isRef ? node.kind === 'scalar' && typeof node.value === 'string' && node.value.includes('${') : typeMatches(branch, node);
       results.push({ branch, findings, typeFits });
@@ -117,7 +133,7 @@ class Validator {
       code: 'type',
       message: `${this.name(where)} must be ${joinOr(types)}, not ${describeNode(node)}.`,
       ...this.range(node, where),
-      path: [...where.path],
+      path: toArray(where.path),
     });
   }
 
@@ -129,12 +145,13 @@ class Validator {
     if (node.kind === 'scalar' && typeof node.value === 'number' && expected.includes('a string')) {
       message = `${this.name(where)} must be a string: write it in quotes, '${String(node.value)}'.`;
     }
-    this.add({ severity: 'error', code: 'type', message, ...this.range(node, where), path: [...where.path] });
+    this.add({ severity: 'error', code: 'type', message, ...this.range(node, where), path: toArray(where.path) });
     return false;
   }
 
   private checkValue(schema: JsonSchema, node: SourceNode, where: Where): void {
-    const at = { ...this.range(node, where), path: [...where.path] };
+    // Built only when there is a finding: most values have none.
+    const at = (): { start: number; end: number; path: PathSegment[] } => ({ ...this.range(node, where), path: toArray(where.path) });
     const name = this.name(where);
     if (node.kind === 'scalar') {
       const v = node.value;
@@ -147,31 +164,32 @@ class Validator {
           severity: 'error',
           code: 'enum',
           message: `${name} must be ${joinOr(choices)}${suggestion ? `; did you mean "${suggestion}"?` : `, not ${JSON.stringify(v)}.`}`,
-          ...at,
+          ...at(),
           ...(suggestion ? { data: { suggestion } } : {}),
         });
       }
       if (typeof v === 'number') {
-        if (typeof schema['minimum'] === 'number' && v < schema['minimum']) this.add({ severity: 'error', code: 'limit', message: `${name} must be at least ${schema['minimum']}, not ${v}.`, ...at });
-        if (typeof schema['maximum'] === 'number' && v > schema['maximum']) this.add({ severity: 'error', code: 'limit', message: `${name} must be at most ${schema['maximum']}, not ${v}.`, ...at });
+        if (typeof schema['minimum'] === 'number' && v < schema['minimum']) this.add({ severity: 'error', code: 'limit', message: `${name} must be at least ${schema['minimum']}, not ${v}.`, ...at() });
+        if (typeof schema['maximum'] === 'number' && v > schema['maximum']) this.add({ severity: 'error', code: 'limit', message: `${name} must be at most ${schema['maximum']}, not ${v}.`, ...at() });
       }
       if (typeof v === 'string') {
         const length = [...v].length;
-        if (typeof schema['maxLength'] === 'number' && length > schema['maxLength']) this.add({ severity: 'error', code: 'limit', message: `${name} is ${length} characters long; at most ${schema['maxLength']} are allowed.`, ...at });
-        if (typeof schema['minLength'] === 'number' && length < schema['minLength']) this.add({ severity: 'error', code: 'limit', message: `${name} must have at least ${schema['minLength']} character${schema['minLength'] === 1 ? '' : 's'}.`, ...at });
-        if (typeof schema['pattern'] === 'string' && !new RegExp(schema['pattern'], 'u').test(v)) this.add({ severity: 'error', code: 'pattern', message: `${name} must match ${schema['pattern']}.`, ...at });
+        if (typeof schema['maxLength'] === 'number' && length > schema['maxLength']) this.add({ severity: 'error', code: 'limit', message: `${name} is ${length} characters long; at most ${schema['maxLength']} are allowed.`, ...at() });
+        if (typeof schema['minLength'] === 'number' && length < schema['minLength']) this.add({ severity: 'error', code: 'limit', message: `${name} must have at least ${schema['minLength']} character${schema['minLength'] === 1 ? '' : 's'}.`, ...at() });
+        if (typeof schema['pattern'] === 'string' && !patternOf(schema['pattern']).test(v)) this.add({ severity: 'error', code: 'pattern', message: `${name} must match ${schema['pattern']}.`, ...at() });
       }
     } else if (node.kind === 'array') {
-      if (typeof schema['maxItems'] === 'number' && node.items.length > schema['maxItems']) this.add({ severity: 'error', code: 'limit', message: `${name} has ${node.items.length} entries; at most ${schema['maxItems']} are allowed.`, ...at });
-      if (typeof schema['minItems'] === 'number' && node.items.length < schema['minItems']) this.add({ severity: 'error', code: 'limit', message: `${name} needs at least ${schema['minItems']} entr${schema['minItems'] === 1 ? 'y' : 'ies'}.`, ...at });
+      if (typeof schema['maxItems'] === 'number' && node.items.length > schema['maxItems']) this.add({ severity: 'error', code: 'limit', message: `${name} has ${node.items.length} entries; at most ${schema['maxItems']} are allowed.`, ...at() });
+      if (typeof schema['minItems'] === 'number' && node.items.length < schema['minItems']) this.add({ severity: 'error', code: 'limit', message: `${name} needs at least ${schema['minItems']} entr${schema['minItems'] === 1 ? 'y' : 'ies'}.`, ...at() });
     } else {
       const count = node.properties.length;
-      if (typeof schema['maxProperties'] === 'number' && count > schema['maxProperties']) this.add({ severity: 'error', code: 'limit', message: `${name} has ${count} entries; at most ${schema['maxProperties']} are allowed.`, ...at });
-      if (typeof schema['minProperties'] === 'number' && count < schema['minProperties']) this.add({ severity: 'error', code: 'limit', message: `${name} needs at least ${schema['minProperties']} entr${schema['minProperties'] === 1 ? 'y' : 'ies'}.`, ...at });
+      if (typeof schema['maxProperties'] === 'number' && count > schema['maxProperties']) this.add({ severity: 'error', code: 'limit', message: `${name} has ${count} entries; at most ${schema['maxProperties']} are allowed.`, ...at() });
+      if (typeof schema['minProperties'] === 'number' && count < schema['minProperties']) this.add({ severity: 'error', code: 'limit', message: `${name} needs at least ${schema['minProperties']} entr${schema['minProperties'] === 1 ? 'y' : 'ies'}.`, ...at() });
       const maxBytes = schema['x-cdf-maxBytes'];
-      if (typeof maxBytes === 'number' && count > 0) {
+      // JSON of a value is at most a few times its source text: only long values are serialized to measure.
+      if (typeof maxBytes === 'number' && count > 0 && (node.end - node.start) * 4 > maxBytes) {
         const bytes = Buffer.byteLength(JSON.stringify(valueOf(node)), 'utf8');
-        if (bytes > maxBytes) this.add({ severity: 'error', code: 'limit', message: `${name} is ${(bytes / 1000).toFixed(0)} KB as JSON; CDF allows at most ${maxBytes / 1000} KB.`, ...at });
+        if (bytes > maxBytes) this.add({ severity: 'error', code: 'limit', message: `${name} is ${(bytes / 1000).toFixed(0)} KB as JSON; CDF allows at most ${maxBytes / 1000} KB.`, ...at() });
       }
     }
   }
@@ -187,7 +205,7 @@ class Validator {
         code: 'required',
         message: `${capitalize(this.set.label(ref.schema, where.key))} needs "${key}".`,
         ...this.range(node, where),
-        path: [...where.path],
+        path: toArray(where.path),
         data: { key },
       });
     }
@@ -195,7 +213,7 @@ class Validator {
     for (const p of node.properties) {
       if (seen.has(p.key)) continue; // a duplicate key is a syntax error of its own
       seen.add(p.key);
-      const path = [...where.path, p.key];
+      const path: PathLink = { parent: where.path, segment: p.key };
       const propSchema = properties.get(p.key) ?? (isObject(extra) ? extra : undefined);
       if (!propSchema) {
         if (extra === false && !p.value?.templated && !/\{\{/.test(p.key)) {
@@ -206,7 +224,7 @@ class Validator {
             message: `"${p.key}" is not a key of ${this.set.label(ref.schema, where.key)}${suggestion ? `; did you mean "${suggestion}"?` : `. Known keys: ${[...properties.keys()].join(', ')}.`}`,
             start: p.keyStart,
             end: p.keyEnd,
-            path,
+            path: toArray(path),
             data: { key: p.key, ...(suggestion ? { suggestion } : {}) },
           });
         }
@@ -219,8 +237,16 @@ class Validator {
   private checkArray(doc: JsonSchema, schema: JsonSchema, node: SourceNode & { kind: 'array' }, where: Where): void {
     const items = schema['items'];
     if (!isObject(items)) return;
-    node.items.forEach((item, i) => this.check({ doc, schema: items }, item, { path: [...where.path, i], key: where.key }));
+    node.items.forEach((item, i) => this.check({ doc, schema: items }, item, { path: { parent: where.path, segment: i }, key: where.key }));
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source, 'u')));
+  return re;
 }
 
 function typeMatches(schema: JsonSchema, node: SourceNode): boolean {

@@ -4,6 +4,7 @@ import { type CompletionEntry, type ExternalIdKind, completeAt } from '../../../
 import { type DefinitionDocument, parseDefinitionDocument } from '../../../../src/core/definition/document';
 import { hoverAt, valueAtReference } from '../../../../src/core/definition/hover';
 import { definitionAt, documentSymbols, taskReferences } from '../../../../src/core/definition/navigation';
+import { WorkspaceIndex } from '../../../../src/core/definition/workspaceIndex';
 import { testSchemas } from './support/schemas';
 
 const VERSION = `workflowExternalId: daily
@@ -224,5 +225,20 @@ describe('core/definition outline and navigation', () => {
     const spans = taskReferences(doc, offsetOf('${load.output', 4), true);
     assert.deepEqual(spans.map((s) => [VERSION.slice(s.start, s.end), doc.lines.positionAt(s.start).line + 1]), [['load', 13], ['load', 26], ['load', 28]]);
     assert.equal(taskReferences(doc, offsetOf('${load.output', 4), false).length, 2);
+  });
+});
+
+describe('core/definition workspace index', () => {
+  it('indexes versions with their tasks, and the functions and transformations of Toolkit files', () => {
+    const index = new WorkspaceIndex();
+    index.setDocument('/p/modules/m/workflows/v1.WorkflowVersion.yaml', parseDefinitionDocument(VERSION, { fileName: 'v1.WorkflowVersion.yaml' }));
+    assert.deepEqual(index.findVersion('daily', '1')?.tasks.map((t) => `${t.externalId}:${t.type ?? ''}`), ['fetch:function', 'load:transformation', 'report:function']);
+    index.setFunctionFile('/p/modules/m/functions/f.Function.yaml', '- externalId: fn-fetch\n  name: Fetch\n- externalId: {{ masked }}\n');
+    assert.deepEqual(index.functions().map((f) => [f.externalId, f.codeFolder, f.name]), [['fn-fetch', '/p/modules/m/functions/fn-fetch', 'Fetch']]);
+    index.setTransformationFile('/p/modules/m/transformations/t.Transformation.yaml', 'externalId: tr-load\nname: Load\nquery: select 1\n');
+    assert.deepEqual(index.transformations().map((t) => t.externalId), ['tr-load']);
+    assert.deepEqual(definitionAt(parseDefinitionDocument(VERSION, { fileName: 'v.WorkflowVersion.yaml' })!, VERSION.indexOf('tr-load') + 1), { kind: 'transformation', externalId: 'tr-load' });
+    index.removeFile('/p/modules/m/transformations/t.Transformation.yaml');
+    assert.deepEqual(index.transformations(), []);
   });
 });
