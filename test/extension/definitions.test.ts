@@ -12,6 +12,7 @@ const TOOLKIT = (): string => path.join(testWorkspace(), 'toolkit');
 const VERSION_FILE = (): vscode.Uri => vscode.Uri.file(path.join(TOOLKIT(), 'modules/ingest/workflows/v2.WorkflowVersion.yaml'));
 const REPORT_FILE = (): vscode.Uri => vscode.Uri.file(path.join(TOOLKIT(), 'modules/ingest/workflows/report.WorkflowVersion.yaml'));
 const API_FILE = (): vscode.Uri => vscode.Uri.file(path.join(testWorkspace(), 'api/site-batches.json'));
+const TRIGGER_FILE = (): vscode.Uri => vscode.Uri.file(path.join(TOOLKIT(), 'modules/ingest/workflows/morning.WorkflowTrigger.yaml'));
 
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'CDF Workflows');
@@ -72,16 +73,20 @@ describe('definition files', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('checks every definition file on open without a single request to CDF', async () => {
+  it('checks definition files on open without a single request to CDF when what they refer to is in the workspace', async () => {
     const h = harness();
     h.sb.requests.reset();
-    for (const uri of [VERSION_FILE(), REPORT_FILE(), API_FILE()]) await vscode.workspace.openTextDocument(uri);
+    for (const uri of [VERSION_FILE(), TRIGGER_FILE(), API_FILE()]) await vscode.workspace.openTextDocument(uri);
     const version = await fresh(VERSION_FILE());
     const diagnostics = await diagnosticsOf(version, (d) => d.length > 0);
     // In the dev environment every template resolves; the one finding lists the input a run must pass.
     assert.deepEqual(diagnostics.map((d) => [d.severity, d.message]), [[vscode.DiagnosticSeverity.Information, 'Task "contextualize-assets" reads "runDate" from the workflow input: every run and trigger must pass it.']]);
     await diagnosticsOf(await vscode.workspace.openTextDocument(API_FILE()), () => h.api.services.definitions.language.findings(API_FILE()) !== undefined);
     assert.deepEqual(ours(API_FILE()), []);
+    // The trigger's version is looked up in the workspace index, built for it.
+    await until(() => h.api.services.definitions.catalog.isIndexed, 'the workspace index');
+    await until(() => h.api.services.definitions.language.findings(TRIGGER_FILE()) !== undefined, 'the trigger checked');
+    assert.deepEqual(h.api.services.definitions.language.findings(TRIGGER_FILE()), []);
     // The tree may load its workflows meanwhile; the definitions would list functions, transformations, versions or executions.
     assert.equal(h.count(undefined, /\/(functions|transformations|workflows\/versions\/list|workflows\/executions)/), 0, JSON.stringify(h.sb.requests.list.map((r) => `${r.method} ${r.path}`)));
   });

@@ -60,10 +60,17 @@ export class DefinitionDocuments extends DisposableBase {
     );
   }
 
+  /** JSON documents by content, remembered per version: other JSON files are not searched on every keystroke. */
+  private readonly jsonCandidates = new WeakMap<vscode.TextDocument, { version: number; candidate: boolean }>();
+
   isCandidate(document: vscode.TextDocument): boolean {
     if (document.languageId === 'yaml') return toolkitKindOf(document.uri.path) !== undefined;
-    if (document.languageId === 'json' || document.languageId === 'jsonc') return mayBeDefinitionJson(document.getText());
-    return false;
+    if (document.languageId !== 'json' && document.languageId !== 'jsonc') return false;
+    const known = this.jsonCandidates.get(document);
+    if (known?.version === document.version) return known.candidate;
+    const candidate = mayBeDefinitionJson(document.getText());
+    this.jsonCandidates.set(document, { version: document.version, candidate });
+    return candidate;
   }
 
   get(document: vscode.TextDocument): Promise<ParsedDefinition | undefined> {
