@@ -9,21 +9,9 @@ import { parse } from 'jsonc-parser';
 import { type Browser, chromium } from 'playwright-core';
 import type * as TestHostModule from '../host/code-server.js';
 import { REPO_ROOT, TestCodeServer, Workbench } from './workbench';
+import { alive } from '../support/processes';
 
 const host = createRequire(__filename)(path.join(REPO_ROOT, 'test', 'host', 'code-server.js')) as typeof TestHostModule;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
 
 describe('the embedded sandbox in the browser workbench', function () {
   this.timeout(240_000);

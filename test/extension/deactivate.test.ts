@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { SANDBOX_SECRET_KEY } from '../../src/vscode/connections/sandboxHost';
 import { ScriptedUserInput } from './support/scriptedUi';
 import { assertNoSecrets, EXTENSION_ID, extensionApi, until } from './tree-fixtures';
+import { alive } from '../support/processes';
 
 interface ProcessInfo {
   pid: number;
@@ -34,19 +35,6 @@ function groupMembers(pgid: number): ProcessInfo[] {
     if (Number(pgrp) === pgid && state !== 'Z') found.push({ pid: Number(entry), comm, state });
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 const SLEEPER = 'import time\n\n\ndef handle(data):\n    time.sleep(300)\n    return {"slept": True}\n';

@@ -10,7 +10,7 @@
 //   alignVersion(deployed, local) (and the other kinds)        the deployed resource written the way the file
 //                                                              writes it: its defaults, nulls and order
 //   describeDifferences(local, deployed, kind)                 what differs, one line each, for people
-import { isPlainObject } from './types';
+import { deepEqual, isPlainObject } from './types';
 
 export type DefinitionResourceKind = 'workflow' | 'version' | 'trigger';
 
@@ -79,18 +79,6 @@ const SHAPES: Readonly<Record<DefinitionResourceKind, Shape>> = {
     },
   },
 };
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** True when `value` under `key` means the same as leaving the key out. */
 function isDefault(shape: Shape, key: string, value: unknown): boolean {

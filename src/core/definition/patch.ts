@@ -8,7 +8,7 @@
 import { applyEdits, type FormattingOptions, modify } from 'jsonc-parser';
 import { type DefinitionDocument, type DefinitionResource } from './document';
 import { type PathSegment, type SourceArray, type SourceNode, type SourceObject, type SourceProperty, toValue } from './source';
-import { isPlainObject } from './types';
+import { deepEqual, isPlainObject } from './types';
 import { yamlLib } from './yamlLib';
 
 type Parent = { readonly kind: 'property'; readonly property: SourceProperty } | { readonly kind: 'item' } | { readonly kind: 'root' };
@@ -21,17 +21,6 @@ type Op =
   | { readonly kind: 'appendItem'; readonly array: SourceArray; readonly path: readonly PathSegment[]; readonly value: unknown };
 
 class Unpatchable extends Error {}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 const idOf = (v: unknown): string | undefined => (isPlainObject(v) && typeof v['externalId'] === 'string' ? v['externalId'] : undefined);
 

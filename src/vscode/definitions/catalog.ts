@@ -311,7 +311,8 @@ function within(promise: Promise<unknown>, ms: number): Promise<void> {
   });
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether a file or folder is there (any error reading it counts as not). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;

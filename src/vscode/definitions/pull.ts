@@ -7,27 +7,20 @@ import { type CdfClient } from '../../core/client';
 import { toolkitKindOf } from '../../core/definition/document';
 import { asUpsertBody, definitionFileName, type DefinitionFileFormat, renderResource } from '../../core/definition/render';
 import { InputError } from '../../core/errors';
+import { versionTargetOf } from '../run/commands';
+import { type RunTarget } from '../run/memory';
 import { type Services } from '../services';
+import { exists } from './catalog';
 import { displayName } from './shipTarget';
 
-export interface PullTarget {
-  readonly connection: string;
-  readonly workflowExternalId: string;
-  readonly version: string;
-}
+/** A version in the tree: the version a run targets. */
+export type PullTarget = RunTarget;
+
+/** A version node of the tree (`.version` with the ids, its connection on the node or its parent). */
+export const pullTargetOf = versionTargetOf;
 
 export interface PullOutcome {
   readonly files: readonly vscode.Uri[];
-}
-
-/** A version node of the tree (`.version` with the ids, its connection on the node or its parent). */
-export function pullTargetOf(node: unknown): PullTarget | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  const n = node as { version?: { workflowExternalId?: unknown; version?: unknown }; connection?: unknown; parent?: { connection?: unknown } };
-  const v = n.version;
-  const connection = typeof n.connection === 'string' ? n.connection : n.parent?.connection;
-  if (!v || typeof v.workflowExternalId !== 'string' || typeof v.version !== 'string' || typeof connection !== 'string') return undefined;
-  return { connection, workflowExternalId: v.workflowExternalId, version: v.version };
 }
 
 /** Where the workflow's Toolkit files already are, else the first workspace folder. */
@@ -39,15 +32,6 @@ async function defaultFolder(services: Services, workflowExternalId: string): Pr
     if (owns) return vscode.Uri.file(path.dirname(uri.fsPath));
   }
   return vscode.workspace.workspaceFolders?.[0]?.uri;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The workflow as a Toolkit file: its data set by external id (kept as dataSetId when it cannot be looked up). */

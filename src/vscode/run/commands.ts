@@ -25,7 +25,7 @@ export function runCommands(services: Services): Record<string, CommandHandler> 
 }
 
 /** A version node of the tree (`.version` a WorkflowVersion, its connection on the node or its workflow parent). */
-function versionTargetOf(node: unknown): RunTarget | undefined {
+export function versionTargetOf(node: unknown): RunTarget | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
   const n = node as { version?: { workflowExternalId?: unknown; version?: unknown }; connection?: unknown; parent?: { connection?: unknown } };
   const v = n.version;

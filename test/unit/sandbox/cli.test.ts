@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from '../../../src/sandbox/main';
+import { alive } from '../../support/processes';
 
 const MAIN = path.resolve(__dirname, '../../../src/sandbox/main.js');
 
@@ -15,20 +16,6 @@ function firstLine(p: ChildProcess): Promise<string> {
     });
     p.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
   });
-}
-
-/** A process that exists and is not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
 }
 
 describe('sandbox command line', function () {

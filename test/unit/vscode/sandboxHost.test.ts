@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EMBEDDED_SANDBOX_CLIENT_ID, SANDBOX_SECRET_KEY, SandboxHost } from '../../../src/vscode/connections/sandboxHost';
+import { alive } from '../../support/processes';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
@@ -28,20 +29,6 @@ class Log {
   error = (m: string): void => void this.lines.push(m);
   debug = (m: string): void => void this.lines.push(m);
   trace = (m: string): void => void this.lines.push(m);
-}
-
-/** A process that exists and is not a zombie waiting to be reaped. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return process.platform !== 'linux';
-  }
 }
 
 async function tokenStatus(tokenUrl: string, clientId: string, clientSecret: string): Promise<number> {

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { collect } from '../../../../src/core/api/paging';
 import { type Sandbox } from '../../../../src/sandbox/index';
-import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
+import { type TestClient, useTestSandbox } from '../support/sandbox';
 
 describe('core/api transformations', function () {
   let sandbox: Sandbox;
   let t: TestClient;
 
-  before(async () => {
-    sandbox = await startTestSandbox();
-    t = testClient(sandbox);
+  useTestSandbox((s, c) => {
+    sandbox = s;
+    t = c;
   });
-  useSandboxCleanup(() => ({ sandbox, t }));
 
   it('lists the transformations the sandbox knows: called by versions, scripted, with stable ids and cursors', async () => {
     sandbox.upsertWorkflow({ externalId: 'load' }, [

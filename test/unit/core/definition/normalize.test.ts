@@ -11,22 +11,18 @@ import {
   sameVersion,
   sameWorkflow,
 } from '../../../../src/core/definition/normalize';
-import { type Sandbox } from '../../../../src/sandbox/index';
 import { publicDefinitions, SDK_EXECUTION } from '../../support/publicDefinitions';
-import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
+import { type TestClient, useTestSandbox } from '../support/sandbox';
 
 const version = (tasks: unknown[], extra: Record<string, unknown> = {}) => ({ workflowExternalId: 'wf', version: '1', workflowDefinition: { tasks, ...extra } });
 const fn = (externalId: string, extra: Record<string, unknown> = {}, parameters: Record<string, unknown> = { function: { externalId: 'fn-x' } }) => ({ externalId, type: 'function', parameters, ...extra });
 
 describe('core/definition normalisation of server defaults for diff', function () {
   this.timeout(30_000);
-  let sandbox: Sandbox;
   let t: TestClient;
-  before(async () => {
-    sandbox = await startTestSandbox();
-    t = testClient(sandbox);
+  useTestSandbox((_sandbox, c) => {
+    t = c;
   });
-  useSandboxCleanup(() => ({ sandbox, t }));
 
   /** Upserts a version and reads it back as CDF (the sandbox) holds it. */
   const deployed = async (item: any): Promise<any> => {

@@ -6,9 +6,8 @@ import { type DefinitionDocument, parseDefinitionDocument } from '../../../../sr
 import { alignVersion, sameVersion } from '../../../../src/core/definition/normalize';
 import { patchResource } from '../../../../src/core/definition/patch';
 import { type ToolkitVariableValue } from '../../../../src/core/definition/templates';
-import { type Sandbox } from '../../../../src/sandbox/index';
 import { FIXTURES, fixtureFiles, fixtureVariables } from '../../support/publicDefinitions';
-import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
+import { type TestClient, useTestSandbox } from '../support/sandbox';
 
 function parseFile(text: string, fileName: string, variables?: ReadonlyMap<string, ToolkitVariableValue>): DefinitionDocument {
   const doc = parseDefinitionDocument(text, { fileName, ...(variables ? { variables } : {}) });
@@ -35,13 +34,10 @@ function changedLines(a: string, b: string): string[] {
 
 describe('core/definition patching a file with the deployed resource', function () {
   this.timeout(30_000);
-  let sandbox: Sandbox;
   let t: TestClient;
-  before(async () => {
-    sandbox = await startTestSandbox();
-    t = testClient(sandbox);
+  useTestSandbox((_sandbox, c) => {
+    t = c;
   });
-  useSandboxCleanup(() => ({ sandbox, t }));
 
   const versionFiles = fixtureFiles().filter((f) => /\.WorkflowVersion\.ya?ml$/.test(f));
 

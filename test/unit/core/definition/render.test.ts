@@ -3,19 +3,15 @@ import * as assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { sameVersion, sameWorkflow } from '../../../../src/core/definition/normalize';
 import { asUpsertBody, definitionFileName, renderResource, sanitizeFileName } from '../../../../src/core/definition/render';
-import { type Sandbox } from '../../../../src/sandbox/index';
 import { publicDefinitions } from '../../support/publicDefinitions';
-import { startTestSandbox, testClient, type TestClient, useSandboxCleanup } from '../support/sandbox';
+import { type TestClient, useTestSandbox } from '../support/sandbox';
 
 describe('core/definition rendering deployed resources as files', function () {
   this.timeout(30_000);
-  let sandbox: Sandbox;
   let t: TestClient;
-  before(async () => {
-    sandbox = await startTestSandbox();
-    t = testClient(sandbox);
+  useTestSandbox((_sandbox, c) => {
+    t = c;
   });
-  useSandboxCleanup(() => ({ sandbox, t }));
 
   it('names files as cdf dump does', () => {
     assert.equal(definitionFileName('version', { workflowExternalId: 'daily-asset-sync', version: '2' }, 'toolkit'), 'daily-asset-sync_v2.WorkflowVersion.yaml');

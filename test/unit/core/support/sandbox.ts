@@ -98,6 +98,20 @@ export function useSandboxCleanup(suite: () => { sandbox: Sandbox | undefined; t
   });
 }
 
+/**
+ * Starts a sandbox and a client for the calling describe(), hands both to `assign` (so the suite keeps its
+ * own variables), and cleans up as useSandboxCleanup does.
+ */
+export function useTestSandbox(assign: (sandbox: Sandbox, t: TestClient) => void): void {
+  let current: { sandbox: Sandbox; t: TestClient } | undefined;
+  before(async () => {
+    const sandbox = await startTestSandbox();
+    current = { sandbox, t: testClient(sandbox) };
+    assign(current.sandbox, current.t);
+  });
+  useSandboxCleanup(() => ({ sandbox: current?.sandbox, t: current?.t }));
+}
+
 /** Counts requests the sandbox answered for a method and path regex. */
 export function countRequests(sandbox: Sandbox, method: string, path: RegExp): number {
   return sandbox.requests.list.filter((r) => r.method === method && path.test(r.path)).length;
