@@ -51,7 +51,8 @@ async function main() {
   const workspace = path.join(START_DIR, 'workspace');
   fs.mkdirSync(START_DIR, { recursive: true });
   host.installExtension(testHost, VSIX, { extensionsDir, userDataDir });
-  if (!fs.existsSync(workspace)) fs.cpSync(path.join(host.REPO_ROOT, 'test', 'extension', 'fixtures', 'workspace'), workspace, { recursive: true });
+  // Sample files new since the last start are added; files already there (the user's edits) are kept.
+  fs.cpSync(path.join(host.REPO_ROOT, 'test', 'extension', 'fixtures', 'workspace'), workspace, { recursive: true, force: false, errorOnExist: false });
 
   let stopping = false;
   let sandbox;
