@@ -180,9 +180,19 @@ export class Workbench {
 
   /** Runs a command through the palette (F1) by its full title, e.g. 'CDF Workflows: About CDF Data Workflows'. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: TIMEOUT_MS });
+    // A menu or hover left open (e.g. by a failed test) takes F1 for itself: close it and press again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ timeout: attempt < 3 ? 5_000 : TIMEOUT_MS });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Escape');
+      }
+    }
     await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ timeout: TIMEOUT_MS });
