@@ -1,7 +1,7 @@
 // Fires function schedules (cron in UTC) and workflow schedule triggers (cron + time zone) on the sandbox
 // clock, with their data and session, and keeps trigger history. [emulator] dataModeling triggers are
 // stored and listed but never fire: the sandbox has no data modeling service to watch.
-import { CronExpressionParser } from 'cron-parser';
+import { Cron, type CronOptions } from 'croner';
 import cronstrue from 'cronstrue';
 import { type Clock, type ClockTimer } from './clock';
 import { type ExecutionEngine } from './engine';
@@ -12,16 +12,34 @@ import { type Store, versionKey } from './store';
 
 const MAX_HISTORY = 1000;
 
+/**
+ * UNIX (Vixie) cron as CDF documents it: five fields, minute first (croner would otherwise read a sixth
+ * leading field as seconds); day-of-month OR day-of-week when both are restricted (croner's domAndDow:
+ * false); 0 and 7 are Sunday; `5/15` means 5-59/15 (sloppyRanges). Daylight saving time: a job at fixed
+ * times (no `*` or step in its minute and hour fields) whose time falls in a spring-forward gap fires once,
+ * at the first minute after the gap, and once only when fall-back repeats its time (the first
+ * occurrence); a repeating job skips the minutes of a gap and fires in both occurrences of a repeated
+ * hour (fixedTimeRule 'no-wildcard', Vixie cron's rule). The extension's schedule preview
+ * (src/core/schedule/cron.ts) reads cron the same way, so what it shows is what fires here.
+ */
+const CRON_OPTIONS = { mode: '5-part', domAndDow: false, sloppyRanges: true, fixedTimeRule: 'no-wildcard' } as const satisfies CronOptions;
+
 /** Why a cron expression is not a standard 5-field UNIX cron, or undefined when it is fine. */
 export function cronProblem(expression: string, timezone = 'UTC'): string | undefined {
   const fields = expression.trim().split(/\s+/);
   if (expression.trim().startsWith('@')) return 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), not a macro like @daily';
   if (fields.length !== 5) return `must have 5 fields (minute hour day-of-month month day-of-week), it has ${fields.length}`;
+  // sloppyRanges would read a bare "/10" as */10; UNIX cron wants a start before the step.
+  const bareStep = fields.find((f) => /(^|,)\//.test(f));
+  if (bareStep !== undefined) return `is not a valid cron expression: "${bareStep}" has a step without a start; write */n or a-b/n`;
+  let first: Date | null;
   try {
-    CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(0) }).next();
+    // From 2000, a leap year, so that 29 February counts as firing.
+    first = new Cron(expression, { ...CRON_OPTIONS, timezone }).nextRun(new Date(Date.UTC(2000, 0, 1)));
   } catch (err) {
     return `is not a valid cron expression: ${(err as Error).message}`;
   }
+  if (first === null) return 'never fires: no month in its month field has the day in its day-of-month field (like 30 February)';
   return undefined;
 }
 
@@ -43,8 +61,11 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The first fire time strictly after `after` (ms); throws for an expression cronProblem refuses. */
 export function nextFireTime(expression: string, after: number, timezone = 'UTC'): number {
-  return CronExpressionParser.parse(expression, { tz: timezone, currentDate: new Date(after) }).next().getTime();
+  const next = new Cron(expression, { ...CRON_OPTIONS, timezone }).nextRun(new Date(after));
+  if (next === null) throw new Error(`The cron expression "${expression}" never fires.`);
+  return next.getTime();
 }
 
 export interface SchedulerDeps {

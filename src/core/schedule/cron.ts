@@ -1,18 +1,35 @@
 // Cron expressions as CDF takes them: standard 5-field UNIX cron (REFERENCE §2.6, §4.4). Each field is
-// checked here so a refusal names the field and its allowed values; cron-parser computes fire times and
+// checked here so a refusal names the field and its allowed values; croner computes fire times and
 // cronstrue describes the expression.
-import type * as CronParser from 'cron-parser';
+import type * as Croner from 'croner';
 import type * as Cronstrue from 'cronstrue';
 import { InputError } from '../errors';
 
-// cron-parser (with luxon) and cronstrue take ~10 ms to load, and this module is in the tree's imports,
-// so they are required on first use rather than at activation.
-let cronParser: typeof CronParser | undefined;
+// croner and cronstrue take a few ms to load, and this module is in the tree's imports, so they are
+// required on first use rather than at activation.
+let croner: typeof Croner | undefined;
 let cronstrue: typeof Cronstrue | undefined;
 /* eslint-disable @typescript-eslint/no-require-imports -- static paths esbuild bundles; loaded on first use */
-const expressionParser = () => (cronParser ??= require('cron-parser') as typeof CronParser).CronExpressionParser;
+const cronClass = () => (croner ??= require('croner') as typeof Croner).Cron;
 const cronToString: typeof Cronstrue.toString = (expression, options) => (cronstrue ??= require('cronstrue') as typeof Cronstrue).toString(expression, options);
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * How croner reads the normalized expression, as UNIX (Vixie) cron does:
+ * - five fields, minute first: croner's default would take a sixth leading field as seconds;
+ * - when day-of-month and day-of-week are both restricted, a day matches if EITHER does (`0 12 13 * 5` is
+ *   every 13th and every Friday); croner calls the AND alternative domAndDow (legacyMode before v10);
+ *   day-of-week 7 is Sunday, like 0.
+ * - Daylight saving time, in the zone the expression is read in: a job at fixed times (minute and hour
+ *   fields without `*` or a step: `30 2 * * *`, `0,30 2 * * *`) whose time falls in a spring-forward gap
+ *   fires once, at the first minute after the gap (03:00 in Oslo on the last Sunday of March), and once
+ *   only when fall-back repeats its time (the first occurrence). A repeating job (`*` or a step in the
+ *   minute or hour field) skips the minutes in a gap and fires in both occurrences of a repeated hour, as
+ *   it would on any other day. That is Vixie cron's rule; croner calls it fixedTimeRule 'no-wildcard'.
+ * The sandbox (src/sandbox/scheduler.ts) reads expressions with the same options, so the schedule wizard's
+ * preview shows the times the emulator fires.
+ */
+const CRON_OPTIONS = { mode: '5-part', domAndDow: false, fixedTimeRule: 'no-wildcard' } as const satisfies Croner.CronOptions;
 
 export type CronFieldName = 'minute' | 'hour' | 'dayOfMonth' | 'month' | 'dayOfWeek';
 
@@ -51,7 +68,7 @@ const FIELDS: readonly FieldSpec[] = [
 
 const FORMAT = 'minute hour day-of-month month day-of-week, e.g. "30 5 * * 1-5"';
 
-/** Macros of UNIX cron (and cron-parser's extras) that fit five fields. */
+/** Macros of UNIX cron (and the @weekdays/@weekends some cron libraries add) that fit five fields. */
 const MACROS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
@@ -92,11 +109,18 @@ export function parseCron(expr: string): CronSchedule {
   const normalized = FIELDS.map((spec, i) => normalizeField(parts[i] ?? '', spec, source));
   const expression = normalized.join(' ');
   const fields = Object.fromEntries(FIELDS.map((spec, i) => [spec.name, normalized[i] ?? '*'])) as Record<CronFieldName, string>;
-  // Fields can each be valid and still never meet (30 2 = 30 February): let cron-parser find one fire time.
+  // Fields can each be valid and still never meet (30 2 = 30 February): let croner find one fire time.
+  // From 2000, a leap year, so 29 February counts; croner gives up at the year 3000.
+  let first: Date | null;
   try {
-    expressionParser().parse(expression, { tz: 'UTC', currentDate: new Date(Date.UTC(2000, 0, 1)) }).next();
+    first = cronFor(expression, 'UTC').nextRun(new Date(Date.UTC(2000, 0, 1)));
   } catch (error) {
-    throw new InputError(`The cron expression "${source}" never fires (${(error as Error).message}). Check the day-of-month and month fields.`);
+    throw new InputError(`The cron expression "${source}" is not valid cron (${(error as Error).message}); write five fields: ${FORMAT}.`);
+  }
+  if (first === null) {
+    throw new InputError(
+      `The cron expression "${source}" never fires: no month in its month field (${fields.month}) has the day in its day-of-month field (${fields.dayOfMonth}), as with 30 February or 31 April. Check the day-of-month and month fields.`,
+    );
   }
   return { source, expression, fields };
 }
@@ -108,7 +132,7 @@ function normalizeField(raw: string, spec: FieldSpec, source: string): string {
     .split(',')
     .map((item) => {
       if (item === '') throw new InputError(`The ${spec.label} field of "${source}" has an empty list item ("${raw}"); remove the extra comma.`);
-      // Quartz and cron-parser extras (last day, weekday, nth weekday, hashed values) are not UNIX cron.
+      // Quartz and cron-library extras (last day, weekday, nth weekday, hashed values) are not UNIX cron.
       if (item.includes('#') || /^(\d*L|LW|\d+W|H(\(.*\))?(\/\d+)?)$/i.test(item)) {
         throw new InputError(`"${item}" ${where} is not standard 5-field cron (L, W, # and H are extensions CDF does not take); the ${spec.label} field takes ${allowed}, with * , - and /.`);
       }
@@ -180,9 +204,13 @@ export function nextFireTimes(expr: string, options: FireTimeOptions = {}): Date
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new InputError(`Asked for ${count} fire times; ask for 1 to 1000.`);
   const zone = validateTimeZone(timezone);
   const { expression } = parseCron(expr);
-  return expressionParser().parse(expression, { tz: zone, currentDate: from })
-    .take(count)
-    .map((d) => d.toDate());
+  return cronFor(expression, zone).nextRuns(count, from);
+}
+
+/** A croner job for a normalized expression; with no function to run, it only computes times (no timers). */
+function cronFor(expression: string, timezone: string): Croner.Cron {
+  const Cron = cronClass();
+  return new Cron(expression, { ...CRON_OPTIONS, timezone });
 }
 
 /**

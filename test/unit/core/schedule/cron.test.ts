@@ -93,6 +93,18 @@ describe('core/schedule cron', () => {
     it('refuses an expression whose fields never meet', () => {
       assert.match(refusal(() => parseCron('0 0 30 2 *')), /never fires/);
     });
+
+    it('refuses 30 February and 31 April with the fields to check, and keeps 29 February and a weekday alternative', () => {
+      assert.match(
+        refusal(() => parseCron('30 2 30 2 *')),
+        /^The cron expression "30 2 30 2 \*" never fires: no month in its month field \(2\) has the day in its day-of-month field \(30\).*Check the day-of-month and month fields\.$/,
+      );
+      assert.match(refusal(() => parseCron('0 0 31 4,6,9,11 *')), /never fires: .*month field \(4,6,9,11\).*day-of-month field \(31\)/);
+      assert.match(refusal(() => parseCron('0 0 30 FEB ?')), /never fires/);
+      assert.deepEqual(nextFireTimes('0 0 29 2 *', { from: FROM, count: 2 }).map((d) => d.toISOString()), ['2028-02-29T00:00:00.000Z', '2032-02-29T00:00:00.000Z']);
+      // With a day of the week as well, the day-of-week half can still fire: Mondays in February.
+      assert.deepEqual(nextFireTimes('0 0 30 2 1', { from: FROM, count: 2 }).map((d) => d.toISOString()), ['2026-02-02T00:00:00.000Z', '2026-02-09T00:00:00.000Z']);
+    });
   });
 
   describe('describeCron', () => {
@@ -124,6 +136,61 @@ describe('core/schedule cron', () => {
     it('honours count and starts strictly after from', () => {
       const times = nextFireTimes('0 * * * *', { from: new Date('2026-01-01T10:00:00Z'), count: 3 });
       assert.deepEqual(times.map((d) => d.toISOString()), ['2026-01-01T11:00:00.000Z', '2026-01-01T12:00:00.000Z', '2026-01-01T13:00:00.000Z']);
+    });
+
+    it('reads the first field as the minute, never as seconds', () => {
+      const times = nextFireTimes('5 * * * *', { from: FROM, count: 2 });
+      assert.deepEqual(times.map((d) => d.toISOString()), ['2026-01-01T00:05:00.000Z', '2026-01-01T01:05:00.000Z']);
+    });
+
+    it('fires when day-of-month OR day-of-week matches if both are restricted, and on either alone otherwise', () => {
+      const iso = (expr: string, count: number) => nextFireTimes(expr, { from: FROM, count }).map((d) => d.toISOString().slice(0, 10));
+      // The 13th (a Tuesday in January 2026) and every Friday.
+      assert.deepEqual(iso('0 12 13 * 5', 5), ['2026-01-02', '2026-01-09', '2026-01-13', '2026-01-16', '2026-01-23']);
+      assert.deepEqual(iso('0 12 13 * *', 2), ['2026-01-13', '2026-02-13']);
+      assert.deepEqual(iso('0 12 * * FRI', 2), ['2026-01-02', '2026-01-09']);
+      assert.deepEqual(iso('0 12 13 * ?', 2), ['2026-01-13', '2026-02-13']);
+    });
+
+    it('reads 7 as Sunday, like 0, also at the end of a range', () => {
+      const iso = (expr: string) => nextFireTimes(expr, { from: FROM, count: 4 }).map((d) => d.toISOString());
+      assert.deepEqual(iso('0 12 * * 7'), iso('0 12 * * 0'));
+      assert.deepEqual(iso('0 12 * * 7').map((t) => new Date(t).getUTCDay()), [0, 0, 0, 0]);
+      assert.deepEqual(iso('0 12 * * 5-7').map((t) => t.slice(0, 10)), ['2026-01-02', '2026-01-03', '2026-01-04', '2026-01-09']);
+    });
+
+    describe('daylight saving time', () => {
+      const at = (expr: string, timezone: string, from: string, count: number) =>
+        nextFireTimes(expr, { timezone, from: new Date(from), count }).map((d) => d.toISOString());
+
+      it('fires a fixed-time job whose time a spring-forward gap skips once, at the first minute after the gap', () => {
+        // Oslo, 29 March 2026: 02:00 CET jumps to 03:00 CEST (01:00 UTC); 02:30 does not exist that day.
+        assert.deepEqual(at('30 2 * * *', 'Europe/Oslo', '2026-03-28T00:00:00Z', 3), ['2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z']);
+        // Two fixed times in the gap still make one run.
+        assert.deepEqual(at('0,30 2 * * *', 'Europe/Oslo', '2026-03-28T00:00:00Z', 4), ['2026-03-28T01:00:00.000Z', '2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:00:00.000Z']);
+        // New York, 8 March 2026: 02:00 EST jumps to 03:00 EDT (07:00 UTC).
+        assert.deepEqual(at('30 2 * * *', 'America/New_York', '2026-03-07T00:00:00Z', 3), ['2026-03-07T07:30:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']);
+      });
+
+      it('skips the minutes a spring-forward gap removes for a repeating job', () => {
+        assert.deepEqual(at('*/30 2 * * *', 'Europe/Oslo', '2026-03-28T00:00:00Z', 4), ['2026-03-28T01:00:00.000Z', '2026-03-28T01:30:00.000Z', '2026-03-30T00:00:00.000Z', '2026-03-30T00:30:00.000Z']);
+        // Every 30 minutes through the night: 01:30 CET, then 03:00 CEST.
+        assert.deepEqual(at('*/30 * * * *', 'Europe/Oslo', '2026-03-29T00:00:00Z', 3), ['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z']);
+      });
+
+      it('fires a fixed-time job once when fall-back repeats its time, a repeating job in both occurrences', () => {
+        // Oslo, 25 October 2026: 03:00 CEST falls back to 02:00 CET (01:00 UTC); 02:00-02:59 happens twice.
+        assert.deepEqual(at('30 2 * * *', 'Europe/Oslo', '2026-10-24T12:00:00Z', 2), ['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+        assert.deepEqual(at('*/30 2 * * *', 'Europe/Oslo', '2026-10-24T12:00:00Z', 5), [
+          '2026-10-25T00:00:00.000Z',
+          '2026-10-25T00:30:00.000Z',
+          '2026-10-25T01:00:00.000Z',
+          '2026-10-25T01:30:00.000Z',
+          '2026-10-26T01:00:00.000Z',
+        ]);
+        // New York, 1 November 2026: 01:30 happens at 05:30 UTC (EDT) and again at 06:30 UTC (EST).
+        assert.deepEqual(at('30 1 * * *', 'America/New_York', '2026-10-31T12:00:00Z', 2), ['2026-11-01T05:30:00.000Z', '2026-11-02T06:30:00.000Z']);
+      });
     });
 
     it('refuses an unknown time zone and a bad count', () => {
