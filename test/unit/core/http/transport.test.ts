@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import Module from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -143,6 +144,54 @@ describe('core/http transport (node:http/https)', function () {
       const error = await transportError(request(`${server.origin}/x`, { method: 'GET', headers: { authorization: 'Bearer a\r\nx-evil: 1' } }, agentFor(server.origin)));
       assert.equal(error.sent, false);
       assert.equal(server.sockets.length, 0);
+    });
+  });
+
+  describe("VS Code's proxy support", () => {
+    // The extension host hands extensions patched copies of http and https when they require them by those
+    // names, and its `http.proxySupport: override` puts its own proxy agent in place of the caller's.
+    const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const realLoad = loader._load;
+    afterEach(() => {
+      loader._load = realLoad;
+    });
+    const patchHttp = (replaceAgent: http.Agent | undefined, seen: http.RequestOptions[]): void => {
+      const patched = {
+        ...http,
+        request: (options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void) => {
+          seen.push({ ...options });
+          return http.request(replaceAgent ? { ...options, agent: replaceAgent } : options, callback);
+        },
+      };
+      loader._load = function (this: unknown, request: string, ...rest: unknown[]) {
+        return request === 'http' ? patched : realLoad.call(this, request, ...rest);
+      };
+    };
+
+    it('requires http by its bare name on each request, so the patched module sends it with our agent', async () => {
+      const server = await start(httpServer(echo));
+      const agent = agentFor(server.origin);
+      const seen: http.RequestOptions[] = [];
+      patchHttp(undefined, seen);
+      const response = await request(`${server.origin}/x?a=1`, { method: 'GET' }, agent);
+      assert.equal(response.status, 200);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].agent, agent);
+      assert.equal(seen[0].path, '/x?a=1');
+    });
+
+    it('works when the host replaces our agent with its own (http.proxySupport: override)', async () => {
+      const server = await start(httpServer(echo));
+      const hostAgent = new http.Agent({ keepAlive: false });
+      const seen: http.RequestOptions[] = [];
+      patchHttp(hostAgent, seen);
+      try {
+        const response = await request(`${server.origin}/x`, { method: 'POST', body: '{}' }, agentFor(server.origin));
+        assert.equal(response.status, 200);
+        assert.equal(seen.length, 1);
+      } finally {
+        hostAgent.destroy();
+      }
     });
   });
 
