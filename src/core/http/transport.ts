@@ -40,9 +40,12 @@ export interface TransportRequest {
 }
 
 /**
- * Any failure without a complete response. `sent` is false only when the server certainly did not get the
- * whole request (it failed before the last byte was written, or while connecting), so the request may be
- * sent again without being done twice; true means the outcome is unknown.
+ * Any failure without a complete response. `sent` is false when the server certainly did not get the whole
+ * request, so it may be sent again without being done twice: the failure came before the request's last
+ * byte was handed to the operating system (while resolving, connecting, in the TLS handshake, or waiting for
+ * a free connection). That covers refused connections, unknown hosts, certificates that do not verify, a
+ * reset or timeout while connecting, whatever code the error has. True means the outcome is unknown: even an
+ * error a TLS library raises while reading the answer comes after the server may have acted.
  */
 export class TransportError extends Error {
   constructor(
@@ -54,16 +57,6 @@ export class TransportError extends Error {
     super(message, options);
     this.name = 'TransportError';
   }
-}
-
-// Failures that only happen before a request can leave this machine: name resolution, refused or
-// unreachable hosts, TLS handshakes and certificates. Any other failure counts as sent once the request
-// was written.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-
-/** True when a failure with `code` means the request never reached the server whatever happened before. */
-export function isNotSentCode(code: string | undefined): boolean {
-  return code !== undefined && (NOT_SENT_CODES.has(code) || /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(code));
 }
 
 /** The first string `code` on an error or its causes (Node puts it on the error, wrappers on a cause). */
@@ -181,13 +174,11 @@ export function request(url: string | URL, options: TransportRequest, agent?: Or
       );
       socket.once('connect', () => clearTimeout(connectTimer));
     });
+    // Called once the last byte was written to the socket (after the TLS handshake, on a proxy's tunnel too).
     req.on('finish', () => {
       written = true;
     });
-    req.on('error', (error) => {
-      const code = errorCode(error) ?? 'ECONNRESET';
-      fail(error.message, code, written && !isNotSentCode(code), error);
-    });
+    req.on('error', (error) => fail(error.message, errorCode(error) ?? 'ECONNRESET', written, error));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       // The connection ended mid-body: the server got the request and began to answer.
