@@ -188,7 +188,7 @@ export function request(url: string | URL, options: TransportRequest, agent?: Or
       });
       const tooLarge = (): void =>
         fail(
-          `The response (${status}) is larger than ${Math.round(max / 1024 / 1024)} MB; it was not read, so that it cannot exhaust memory.`,
+          `The response (${status}) is larger than ${max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${Math.round(max / 1024)} KB`}; it was not read, so that it cannot exhaust memory.`,
           RESPONSE_TOO_LARGE,
           true,
         );
