@@ -76,7 +76,7 @@ function requireMs(file: string): number {
 
 /**
  * What parts of extension.js weigh, from esbuild's metafile (built the way build:ext builds it): bytes in
- * the bundle and, roughly, compressed alone. Groups: the yaml library and the definition features.
+ * the bundle. Groups: the yaml library, the definition features and the HTTP client.
  */
 async function bundleParts(): Promise<void> {
   const result = await build({
@@ -99,6 +99,7 @@ async function bundleParts(): Promise<void> {
   const groups: [string, RegExp][] = [
     ['the yaml library', /^node_modules\/yaml\//],
     ['definition features (src/core/definition, src/vscode/definitions)', /^src\/(core\/definition|vscode\/definitions)\//],
+    ['the HTTP client (src/core/http, on node:http/https)', /^src\/core\/http\//],
   ];
   for (const [name, pattern] of groups) {
     const bytes = Object.entries(output.inputs).filter(([file]) => pattern.test(file)).reduce((n, [, input]) => n + input.bytesInOutput, 0);

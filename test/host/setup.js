@@ -8,8 +8,9 @@ const fs = require('node:fs');
 const { ensureHost, installedHost, hostVersion } = require('./code-server');
 
 // chromium drives the workbench; libkrb5-dev + pkg-config build code-server's native `kerberos` module;
-// ripgrep stands in for @vscode/ripgrep's GitHub download.
-const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'pkg-config', 'ripgrep'];
+// ripgrep stands in for @vscode/ripgrep's GitHub download; openssl makes the throwaway certificate of the
+// HTTP transport's TLS tests.
+const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'openssl', 'pkg-config', 'ripgrep'];
 const BUILD_ONLY = new Set(['libkrb5-dev', 'pkg-config', 'ripgrep']);
 
 function main() {

@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type * as z from 'zod/mini';
 import { AuthError, type AuthErrorReason, CancelledError } from '../errors';
 import { sleep } from '../http/abort';
-import { requestUrl } from '../http/undici';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from '../http/retryPolicy';
+import { errorCode, request } from '../http/transport';
 import { type Logger } from '../log';
 import { capText, Redactor } from '../redact';
 import { oauthErrorResponse } from '../schemas/oauth';
@@ -74,14 +74,15 @@ export async function postForm<S extends z.ZodMiniType>(
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await requestUrl(url, {
+      // Node's global agent: one token request now and then needs no pool of its own.
+      const response = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: bodyText,
         signal: controller.signal,
       });
-      status = response.statusCode;
-      text = await response.body.text();
+      status = response.status;
+      text = response.text;
       const ra = response.headers['retry-after'];
       retryAfter = Array.isArray(ra) ? ra[0] : ra;
     } catch (error) {
@@ -89,7 +90,7 @@ export async function postForm<S extends z.ZodMiniType>(
       const timedOut = controller.signal.aborted;
       const ms = Math.round(performance.now() - attemptStart);
       const delay = nextRetryDelayMs(policy, { retry, elapsedMs: performance.now() - started });
-      options.logger.debug(`POST ${label} ${timedOut ? 'timeout' : ((error as { code?: string }).code ?? 'network error')} ${ms}ms${delay !== undefined ? `; retrying in ${delay}ms` : ''}`);
+      options.logger.debug(`POST ${label} ${timedOut ? 'timeout' : (errorCode(error) ?? 'network error')} ${ms}ms${delay !== undefined ? `; retrying in ${delay}ms` : ''}`);
       if (delay !== undefined) {
         await sleep(delay, options.signal);
         continue;

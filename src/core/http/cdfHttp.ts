@@ -1,5 +1,6 @@
-// The one transport to CDF: undici pools with keep-alive, bearer auth, x-cdp-* headers, timeouts,
-// cancellation, retries, typed errors and one log line per request. Every body is parsed with a schema.
+// The one client to CDF: keep-alive agents per origin (node:http/https, see transport.ts), bearer auth,
+// x-cdp-* headers, timeouts, cancellation, retries, typed errors and one log line per request. Every body
+// is parsed with a schema.
 import { performance } from 'node:perf_hooks';
 import type * as z from 'zod/mini';
 import { type TokenSource } from '../auth/tokenSource';
@@ -20,7 +21,7 @@ import { describeIssues, schemaIssues } from '../schemas/common';
 import { sleep } from './abort';
 import { apiError } from './apiErrors';
 import { nextRetryDelayMs, parseRetryAfterMs, type RetryPolicy, retryPolicy } from './retryPolicy';
-import { createPool, type Pool, request } from './undici';
+import { createOriginAgent, MAX_RESPONSE_BYTES, request, RESPONSE_TOO_LARGE, TransportError, type OriginAgent, type ResponseHeaders } from './transport';
 import { checkUrlText, encodePathSegment, parseServiceUrl } from './urls';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -48,6 +49,8 @@ export interface CdfHttpOptions {
   readonly redactor?: Redactor;
   /** Connections per origin. */
   readonly connections?: number;
+  /** Largest response body read (default MAX_RESPONSE_BYTES, 64 MB); a larger one fails the call. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface CallOptions<S extends z.ZodMiniType> {
@@ -84,39 +87,20 @@ export interface CdfResponse<T> {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
-// Failures that happen while connecting: the request never left this machine.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-const isNotSentCode = (code: string | undefined) =>
-  code !== undefined && (NOT_SENT_CODES.has(code) || /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED)/.test(code));
-
 const TIMEOUT = Symbol('timeout');
 const CANCEL = Symbol('cancel');
 
+// `sent`: whether the server may have got the whole request (transport.ts decides); false means it may be
+// sent again without being done twice.
 type Attempt =
-  | { type: 'response'; status: number; headers: Record<string, string | string[] | undefined>; text: string; ms: number }
+  | { type: 'response'; status: number; headers: ResponseHeaders; text: string; ms: number }
   | { type: 'network'; error: unknown; code: string | undefined; sent: boolean; ms: number }
-  | { type: 'timeout'; ms: number }
-  | { type: 'cancelled'; ms: number };
+  | { type: 'timeout'; sent: boolean; ms: number }
+  | { type: 'cancelled'; sent: boolean; ms: number };
 
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function header(headers: ResponseHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
 }
 
 function queryString(query: Query | undefined): string {
@@ -144,9 +128,10 @@ export class CdfHttp {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly connections: number;
-  private readonly pools = new Map<string, Pool>();
+  private readonly maxResponseBytes: number;
+  private readonly agents = new Map<string, OriginAgent>();
   private readonly staticHeaders: Record<string, string>;
-  /** open: takes calls; closing: refuses new calls, lets started ones finish; closed: pools closed. */
+  /** open: takes calls; closing: refuses new calls, lets started ones finish; closed: connections closed. */
   private state: 'open' | 'closing' | 'closed' = 'open';
   private closeReason: string | undefined;
   private inFlight = 0;
@@ -167,6 +152,7 @@ export class CdfHttp {
     this.policy = retryPolicy(options.retry);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.connections = options.connections ?? 16;
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     this.staticHeaders = {
       accept: 'application/json',
       'x-cdp-sdk': `${SDK_NAME}:${options.appVersion}`,
@@ -233,7 +219,7 @@ export class CdfHttp {
 
       if (attempt.type === 'cancelled') {
         this.logLine('info', target, 'cancelled', attempt.ms, undefined, retries);
-        if (!options.idempotent) {
+        if (!options.idempotent && attempt.sent) {
           throw this.outcomeUnknown(target, options, 'it was cancelled while the request was in flight', new CancelledError());
         }
         throw new CancelledError();
@@ -293,9 +279,10 @@ export class CdfHttp {
         throw error();
       }
 
-      // Network failure or timeout.
-      const sent = attempt.type === 'timeout' || attempt.sent;
-      if (options.idempotent || !sent) {
+      // Network failure or timeout. A response too large to read would be as large again.
+      const sent = attempt.sent;
+      const tooLarge = attempt.type === 'network' && attempt.code === RESPONSE_TOO_LARGE;
+      if ((options.idempotent || !sent) && !tooLarge) {
         const delay = nextRetryDelayMs(this.policy, { retry: retries, elapsedMs });
         if (delay !== undefined) {
           this.log.debug(`${method} ${path} ${attempt.type === 'timeout' ? 'timeout' : (attempt.code ?? 'network error')} ${attempt.ms}ms (attempt ${retries + 1}); retrying in ${delay}ms`);
@@ -310,7 +297,11 @@ export class CdfHttp {
         throw this.outcomeUnknown(
           target,
           options,
-          attempt.type === 'timeout' ? 'no answer came within the timeout' : 'the connection failed after the request was sent',
+          attempt.type === 'timeout'
+            ? 'no answer came within the timeout'
+            : tooLarge
+              ? 'its answer was too large to read'
+              : 'the connection failed after the request was sent',
           failure,
         );
       }
@@ -351,7 +342,7 @@ export class CdfHttp {
         return;
       }
       // Writing the same bytes to the same URL twice is harmless: every failure kind may be retried.
-      const retryable = attempt.type !== 'response' || RETRYABLE_STATUS.has(attempt.status);
+      const retryable = attempt.type === 'response' ? RETRYABLE_STATUS.has(attempt.status) : !(attempt.type === 'network' && attempt.code === RESPONSE_TOO_LARGE);
       const retryAfterMs = attempt.type === 'response' ? parseRetryAfterMs(header(attempt.headers, 'retry-after'), Date.now()) : undefined;
       const delay = retryable ? nextRetryDelayMs(this.policy, { retry: retries, elapsedMs, retryAfterMs }) : undefined;
       if (delay !== undefined) {
@@ -384,7 +375,7 @@ export class CdfHttp {
 
   /**
    * Refuses new calls at once (ClientClosedError, saying `reason`: "connection "x" was removed"), lets the
-   * calls already started finish, then closes every pooled connection.
+   * calls already started finish, then closes every kept-alive connection.
    */
   async close(reason?: string): Promise<void> {
     if (this.state === 'open') {
@@ -393,9 +384,9 @@ export class CdfHttp {
     }
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
     this.state = 'closed';
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((p) => p.close()));
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    for (const agent of agents) agent.destroy();
   }
 
   /** True once close() was called. */
@@ -403,14 +394,14 @@ export class CdfHttp {
     return this.state !== 'open';
   }
 
-  private pool(origin: string): Pool {
+  private agent(origin: string): OriginAgent {
     if (this.state === 'closed') throw this.closedError(`A request to ${origin}`);
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = createPool(origin, { connections: this.connections, keepAliveTimeout: 30_000, pipelining: 1 });
-      this.pools.set(origin, pool);
+    let agent = this.agents.get(origin);
+    if (!agent) {
+      agent = createOriginAgent(origin, { connections: this.connections });
+      this.agents.set(origin, agent);
     }
-    return pool;
+    return agent;
   }
 
   private async dispatch(
@@ -425,28 +416,24 @@ export class CdfHttp {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     const controller = new AbortController();
+    // Our own timer covers the whole exchange, body included.
     const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
     const onAbort = () => controller.abort(CANCEL);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await request(this.pool(origin), {
-        method: method,
-        path,
-        headers,
-        body,
-        signal: controller.signal,
-        // Our own timer covers the whole exchange, body included.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
-      const text = await response.body.text();
-      return { type: 'response', status: response.statusCode, headers: response.headers, text, ms: ms() };
+      const response = await request(
+        `${origin}${path}`,
+        { method, headers, body, signal: controller.signal, maxResponseBytes: this.maxResponseBytes },
+        this.agent(origin),
+      );
+      return { type: 'response', status: response.status, headers: response.headers, text: response.text, ms: ms() };
     } catch (error) {
-      if (controller.signal.aborted) return { type: controller.signal.reason === TIMEOUT ? 'timeout' : 'cancelled', ms: ms() };
       if (error instanceof CdfError) throw error;
-      const code = errorCode(error);
-      return { type: 'network', error, code, sent: !isNotSentCode(code), ms: ms() };
+      const sent = error instanceof TransportError ? error.sent : true;
+      if (controller.signal.aborted) return { type: controller.signal.reason === TIMEOUT ? 'timeout' : 'cancelled', sent, ms: ms() };
+      const code = error instanceof TransportError ? error.code : undefined;
+      return { type: 'network', error, code, sent, ms: ms() };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -505,6 +492,18 @@ export class CdfHttp {
 
   private networkError(target: RequestTarget, attempt: Extract<Attempt, { type: 'network' }>, retries: number): NetworkError {
     const code = attempt.code ?? 'network error';
+    if (code === RESPONSE_TOO_LARGE) {
+      const what = attempt.error instanceof Error ? attempt.error.message.replace(/\.$/, '') : 'The response is too large';
+      return new NetworkError(
+        `${target.method} ${target.path}: ${what.charAt(0).toLowerCase()}${what.slice(1)} (${code}). ` +
+          'Something other than CDF may have answered (a proxy or gateway): check the base URL and the network, then try again.',
+        target,
+        code,
+        true,
+        retries,
+        { cause: attempt.error },
+      );
+    }
     const detail = attempt.sent ? 'the connection failed during the request' : `could not connect to ${this.origin}`;
     return new NetworkError(
       `${target.method} ${target.path}: ${detail} (${code})${retries > 0 ? ` after ${retries} retries` : ''}. ` +

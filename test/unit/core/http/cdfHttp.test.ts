@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as z from 'zod/mini';
 import { StaticTokenSource } from '../../../../src/core/auth/tokenSource';
 import { CancelledError, CdfApiError, ClientClosedError, NetworkError, OutcomeUnknownError, SchemaError, TimeoutError } from '../../../../src/core/errors';
@@ -309,6 +311,144 @@ describe('core/http CdfHttp', function () {
       }
     });
   });
+  describe('hostile servers and connections', () => {
+    const servers: { server: net.Server; sockets: net.Socket[] }[] = [];
+    const serve = async (server: net.Server): Promise<{ origin: string; sockets: net.Socket[] }> => {
+      const sockets: net.Socket[] = [];
+      server.on('connection', (socket: net.Socket) => sockets.push(socket));
+      servers.push({ server, sockets });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const scheme = server instanceof http.Server ? 'http' : 'https';
+      return { origin: `${scheme}://127.0.0.1:${(server.address() as net.AddressInfo).port}`, sockets };
+    };
+    const client = (origin: string, options: { timeoutMs?: number; logger?: CapturingLogger } = {}) =>
+      new CdfHttp({
+        baseUrl: origin,
+        project: 'p',
+        tokenSource: new StaticTokenSource(STATIC_TOKEN),
+        appVersion: APP_VERSION,
+        retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+        ...options,
+      });
+    afterEach(async () => {
+      for (const { server, sockets } of servers.splice(0)) {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
+    it('cuts a body that never ends with its own timeout', async () => {
+      const { origin, sockets } = await serve(
+        http.createServer((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"items":[');
+        }),
+      );
+      const http2 = client(origin, { timeoutMs: 200 });
+      try {
+        const error = await rejection(() => http2.get('/workflows', { schema: z.unknown() }));
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.equal(error.retries, 2);
+        assert.match(error.message, /GET \/workflows got no answer within 200 ms \(3 attempts\)/);
+        assert.equal(sockets.length, 3, 'each attempt on a new connection: a cut one is not reused');
+      } finally {
+        await http2.close();
+      }
+    });
+
+    it('refuses a 2 GB answer without reading it, and does not ask for it again', async () => {
+      let served = 0;
+      const { origin } = await serve(
+        http.createServer((_req, res) => {
+          served++;
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 * 1024 ** 3) });
+          res.write('{"items":[');
+        }),
+      );
+      const http2 = client(origin);
+      try {
+        const error = await rejection(() => http2.get('/workflows', { schema: z.unknown() }));
+        assert.ok(error instanceof NetworkError, String(error));
+        assert.equal(error.code, 'ERESPONSETOOLARGE');
+        assert.equal(error.requestSent, true);
+        assert.match(error.message, /^GET \/workflows: the response \(200\) is larger than 64 MB; it was not read, so that it cannot exhaust memory \(ERESPONSETOOLARGE\)\. .*check the base URL/);
+        assert.equal(served, 1);
+      } finally {
+        await http2.close();
+      }
+    });
+
+    it('cuts an endless answer at the configured cap; a request that may create something then has an unknown outcome', async () => {
+      const { origin } = await serve(
+        http.createServer((_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          const chunk = Buffer.alloc(64 * 1024, 0x20);
+          let written = 0;
+          const pump = (): void => {
+            while (!res.destroyed && written < 16 * 1024 * 1024) {
+              written += chunk.length;
+              if (!res.write(chunk)) return void res.once('drain', pump);
+            }
+          };
+          pump();
+        }),
+      );
+      const http2 = new CdfHttp({ baseUrl: origin, project: 'p', tokenSource: new StaticTokenSource(STATIC_TOKEN), appVersion: APP_VERSION, maxResponseBytes: 256 * 1024 });
+      try {
+        const error = await rejection(() => http2.post('/workflows', { schema: z.unknown(), body: { items: [] }, idempotent: false }));
+        assert.ok(error instanceof OutcomeUnknownError, String(error));
+        assert.match(error.message, /its answer was too large to read/);
+        assert.ok(error.cause instanceof NetworkError);
+        assert.equal(error.cause.code, 'ERESPONSETOOLARGE');
+      } finally {
+        await http2.close();
+      }
+    });
+
+    it('resends a request that timed out before it could be written (TLS handshake never answered): nothing was sent', async () => {
+      const { origin, sockets } = await serve(net.createServer(() => undefined));
+      const logger = new CapturingLogger();
+      const http2 = client(origin, { timeoutMs: 100, logger });
+      try {
+        const error = await rejection(() => http2.post('/workflows', { schema: z.unknown(), body: {}, idempotent: false }));
+        assert.ok(error instanceof TimeoutError, String(error));
+        assert.equal(error.retries, 2);
+        assert.equal(sockets.length, 3);
+      } finally {
+        await http2.close();
+      }
+    });
+
+    it('a request that may create something, cancelled before it was written, is cancelled, not of unknown outcome', async () => {
+      const { origin, sockets } = await serve(net.createServer(() => undefined));
+      const http2 = client(origin);
+      const controller = new AbortController();
+      try {
+        const pending = rejection(() => http2.post('/workflows', { schema: z.unknown(), body: {}, idempotent: false, signal: controller.signal }));
+        while (sockets.length === 0) await new Promise((r) => setTimeout(r, 2));
+        controller.abort();
+        const error = await pending;
+        assert.ok(error instanceof CancelledError, String(error));
+        assert.ok(!(error instanceof OutcomeUnknownError));
+      } finally {
+        await http2.close();
+      }
+    });
+
+    it('close() ends its kept-alive connections at once', async () => {
+      const server = http.createServer((_req, res) => res.end('{}'));
+      server.keepAliveTimeout = 60_000;
+      const { origin, sockets } = await serve(server);
+      const http2 = client(origin);
+      await http2.get('/workflows', { schema: z.unknown() });
+      assert.equal(sockets.length, 1);
+      assert.equal(sockets[0].destroyed, false, 'kept alive after the answer');
+      await http2.close();
+      // Without close() the server would hold the connection for 60 s and this would time out.
+      if (!sockets[0].destroyed) await new Promise((resolve) => sockets[0].once('close', resolve));
+    });
+  });
+
   describe('closing', () => {
     it('lets a call in flight finish, then refuses new calls with ClientClosedError saying why', async () => {
       const c = testClient(sandbox);
