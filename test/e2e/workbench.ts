@@ -252,7 +252,15 @@ export class Workbench {
   /** Right-clicks target and chooses a context menu entry by its label. */
   async chooseFromContextMenu(target: Locator, label: string | RegExp): Promise<void> {
     const menu = await this.openContextMenu(target);
-    await menu.getByRole('menuitem', { name: label }).first().click({ timeout: TIMEOUT_MS });
+    const item = menu.getByRole('menuitem', { name: label }).first();
+    await item.click({ timeout: TIMEOUT_MS });
+    // The workbench's menu can drop a click that comes right after it opened, staying open with the item
+    // highlighted: the item then has the keyboard focus, and Enter chooses it.
+    if (await menu.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => false, () => true)) {
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
+    }
   }
 
   /** Saves a PNG of the whole workbench to SCREENSHOT_DIR/<name>.png and returns its path. */
