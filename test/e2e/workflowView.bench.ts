@@ -106,7 +106,7 @@ describe('workflow view benchmark', function () {
 
     await w.openViewContainer('CDF Workflows');
     await w.treeItem(/^fanout/).click({ timeout: 60_000 });
-    await page.getByRole('treeitem', { name: /^1\b/ }).first().click();
+    await page.getByRole('treeitem', { name: /^v1\b/ }).first().click();
     const item = w.treeItem(/^Completed/);
     await item.waitFor({ timeout: 30_000 });
     await sleep(1500);

@@ -144,17 +144,27 @@ describe('extension benchmark: tree and following', function () {
 
   it('live labels of running executions on screen', async () => {
     const h = harness();
+    // 20 runs that wait for an asynchronous completion: running, their elapsed times moving every second.
+    const client = await h.client();
+    for (let i = 0; i < 20; i++) await client.executions.run('approval', '1');
+    await clock.advance(2000);
+    h.api.tree.refresh({ connection: h.connection });
     const version = await h.node('approval', 'v1');
     const nodes = await h.children(version);
+    assert.equal(nodes.filter(node => executionOf(node).status === 'RUNNING').length, 20);
     // On screen: VS Code draws the rows of the expanded version.
     await h.api.tree.view.reveal(nodes[0] as never, { select: false, focus: false, expand: false });
     await sleep(1100);
+    // Right after a poll of the follower (every 2 s, jittered by at most a fifth), so the window below holds none.
+    h.sb.requests.reset();
+    await until(() => h.count('POST', LIST) > 0, 'a poll of the running executions');
     h.sb.requests.reset();
     const redrawn = h.api.tree.redrawLiveLabels();
     await sleep(500); // VS Code asks for what the redraw changed
     console.log(`  bench: (${redrawn} rows redrawn on one tick of the label timer)`);
     report('requests made by redrawing the elapsed times of 20 running executions', h.count(), 'requests', 0);
     assert.ok(redrawn > 0, 'the running rows were redrawn');
+    for (const node of nodes) await client.executions.cancel(executionOf(node).id);
   });
 
   it('view hidden, nothing followed', async () => {
