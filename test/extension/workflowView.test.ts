@@ -77,6 +77,28 @@ describe('workflow view', function () {
     assert.equal(h.count('GET', new RegExp(`/workflows/executions/${e.id}$`)), 1);
   });
 
+  it('restores a view after a reload from the state its app saved, and refuses a state that names nothing', async () => {
+    const h = harness();
+    const e = await run('breaks', '1');
+    await clock.advance(60_000);
+    // What VS Code hands the serializer after a reload: a new panel of the view's type and the saved state.
+    const restore = (views() as unknown as { restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> }).restore.bind(views());
+    const panel = vscode.window.createWebviewPanel('cdfWorkflows.workflowView', 'restored', vscode.ViewColumn.One, {});
+    await restore(panel, { target: { kind: 'execution', connection: h.connection, executionId: e.id }, tab: 'timeline' });
+    await until(() => viewOf({ kind: 'execution', executionId: e.id })?.record.rendered !== undefined, 'the restored app to draw the model');
+    const view = viewOf({ kind: 'execution', executionId: e.id })!;
+    assert.equal(view.title, 'breaks@1 · Failed');
+    assert.equal(view.record.rendered!.nodes, 2);
+    // A state without a target (an older or damaged one): the panel goes, nothing else opens.
+    const before = views().open.length;
+    let disposed = false;
+    const stray = vscode.window.createWebviewPanel('cdfWorkflows.workflowView', 'stray', vscode.ViewColumn.One, {});
+    stray.onDidDispose(() => (disposed = true));
+    await restore(stray, { tab: 'graph' });
+    assert.ok(disposed, 'the panel without a target was closed');
+    assert.equal(views().open.length, before);
+  });
+
   it('shows the same execution in one panel however often it is opened', async () => {
     const h = harness();
     const e = await run('breaks', '1');
