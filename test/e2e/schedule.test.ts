@@ -82,7 +82,8 @@ describe('schedule wizard in the workbench', function () {
 
     // The cron step: a refusal names the field, then the preview of a good expression.
     const q = quickInput(w);
-    await showing(w, /Cron expression in UTC/);
+    // The box's prompt gives way to the live preview of its initial value as soon as that is computed.
+    await showing(w, /Cron expression in UTC|\(UTC\) · next run /);
     await q.input.fill('30 25 * * 1-5');
     await q.message.filter({ hasText: /25 in the hour field/ }).waitFor({ timeout: 10_000 });
     assert.match(await q.message.innerText(), /is out of range; the hour field takes 0-23/);
