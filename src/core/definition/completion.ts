@@ -44,6 +44,8 @@ export interface CompletionEntry {
   /** Offsets the entry replaces. */
   readonly start: number;
   readonly end: number;
+  /** Text to put after the cursor once the entry is inserted: `}` for a reference typed without one. */
+  readonly closeAfter?: string;
 }
 
 /** Output keys of each task type (REFERENCE §2.5), offered after `${task.output.`. */
@@ -58,7 +60,13 @@ const OUTPUT_KEYS: Readonly<Record<string, readonly [string, string][]>> = {
 export async function completeAt(doc: DefinitionDocument, offset: number, context: CompletionContext): Promise<CompletionEntry[]> {
   const cursor = cursorContext(doc, offset, context.cache);
   if (!cursor) return [];
-  if (cursor.reference) return referenceCompletions(doc, cursor, offset);
+  if (cursor.reference) {
+    // A `${` with no `}` after the cursor on its line (not closed by the editor): the entry closes it.
+    const lineEnd = doc.text.indexOf('\n', offset);
+    const closed = doc.text.slice(offset, lineEnd < 0 ? undefined : lineEnd).includes('}');
+    const entries = referenceCompletions(doc, cursor, offset);
+    return closed ? entries : entries.map((e) => ({ ...e, closeAfter: '}' }));
+  }
   const at = resourceAt(doc, cursor.path);
   if (!at) return [];
   const resourceSchema = context.schemas.resource(doc.shape, at.resource.kind);

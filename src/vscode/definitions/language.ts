@@ -304,7 +304,8 @@ function completionKind(kind: CompletionEntry['kind']): vscode.CompletionItemKin
 
 function toCompletionItem(document: vscode.TextDocument, e: CompletionEntry): vscode.CompletionItem {
   const item = new vscode.CompletionItem(e.label, completionKind(e.kind));
-  item.insertText = e.insertText;
+  // The cursor stays before the closing text, so a reference can go on (`.output` then `.response`).
+  item.insertText = e.closeAfter ? new vscode.SnippetString().appendText(e.insertText).appendTabstop(0).appendText(e.closeAfter) : e.insertText;
   item.range = new vscode.Range(document.positionAt(e.start), document.positionAt(e.end));
   if (e.filterText) item.filterText = e.filterText;
   if (e.sortText) item.sortText = e.sortText;

@@ -100,6 +100,12 @@ describe('core/definition completion', () => {
     assert.deepEqual((await complete(VERSION.replace('job: ${load.output.jobId}', 'job: ${load.output.|}'))).labels, ['jobId']);
     assert.deepEqual((await complete(VERSION.replace('job: ${load.output.jobId}', 'job: "${fetch.output.|}"'))).labels, ['response', 'callId', 'functionId']);
     assert.deepEqual((await complete(VERSION.replace('job: ${load.output.jobId}', 'job: ${workflow.input.|}'))).labels, ['day']);
+    // Closed by the editor (`${|}`): nothing to add. Typed without its `}`: each entry brings it.
+    assert.ok(start.entries.every((e) => e.closeAfter === undefined));
+    const open = await complete(VERSION.replace('job: ${load.output.jobId}', 'job: ${|'));
+    assert.ok(open.entries.length > 0 && open.entries.every((e) => e.closeAfter === '}'), JSON.stringify(open.entries));
+    const quoted = await complete(VERSION.replace('job: ${load.output.jobId}', 'job: "${load.|"'));
+    assert.deepEqual(quoted.entries.map((e) => [e.label, e.closeAfter]), [['output', '}'], ['input', '}']]);
   });
 
   it('offers function, transformation and version external ids from the caller\'s lists', async () => {
