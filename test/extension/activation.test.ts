@@ -5,10 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { repoRoot, testWorkspace } from './index';
+import { ScriptedUserInput } from './support/scriptedUi';
+import { extensionApi } from './tree-fixtures';
 
 interface Manifest {
   name: string;
   publisher: string;
+  version: string;
   contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
 }
 
@@ -40,6 +43,22 @@ describe('activation', () => {
     const undeclared = (await vscode.commands.getCommands(true))
       .filter((c) => c.startsWith('cdfWorkflows.') && !declared.has(c) && !viewIds.some((v) => c.startsWith(v)));
     assert.deepEqual(undeclared, []);
+  });
+
+  it('says which version is active with cdfWorkflows.about and offers Show Log', async () => {
+    const api = await extensionApi();
+    const ui = new ScriptedUserInput(api.classes, (p) => vscode.Uri.file(p)).script({ ask: 'Show Log', match: /^CDF Data Workflows / });
+    const previous = api.setUserInput(ui);
+    try {
+      await vscode.commands.executeCommand('cdfWorkflows.about');
+      const shown = await ui.waitForMessage(/^CDF Data Workflows /);
+      assert.equal(shown.kind, 'info');
+      assert.equal(shown.message, `CDF Data Workflows ${manifest.version} is active (VS Code ${vscode.version}).`);
+      assert.deepEqual(shown.actions, ['Show Log']);
+      ui.assertAllUsed();
+    } finally {
+      api.setUserInput(previous);
+    }
   });
 
   it('shows its log without an error', async () => {
