@@ -8,16 +8,7 @@ import { sandboxConnectionSettings, useWorkbench, type Workbench } from './workb
 
 /** Fills the quick input that shows `expect` and accepts (Enter), as a user types an answer. */
 async function answer(w: Workbench, expect: RegExp, text: string | undefined): Promise<void> {
-  await w.page.waitForFunction(
-    ([source, flags]) => {
-      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
-      if (!widget || widget.style.display === 'none') return false;
-      const text = `${widget.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}\n${widget.innerText}`;
-      return new RegExp(source, flags).test(text);
-    },
-    [expect.source, expect.flags] as const,
-    { timeout: 30_000 },
-  );
+  await w.quickInputShowing(expect);
   const input = w.page.locator('.quick-input-widget .quick-input-box input').first();
   if (text !== undefined) await input.fill(text);
   // A pick list filters as it is typed: Enter must not accept the row that was first before the filter ran.
@@ -32,16 +23,6 @@ async function answer(w: Workbench, expect: RegExp, text: string | undefined): P
     );
   }
   await w.page.keyboard.press('Enter');
-}
-
-/** Starts a command from the palette whose first prompt reuses the quick input. */
-async function startFromPalette(w: Workbench, title: string): Promise<void> {
-  await w.page.keyboard.press('F1');
-  const input = w.page.locator('.quick-input-widget .quick-input-box input').first();
-  await input.waitFor({ timeout: 30_000 });
-  await input.fill(`>${title}`);
-  await w.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 30_000 });
-  await w.page.mouse.move(1100, 600);
 }
 
 /** Expands a tree item (a click toggles: only click what is collapsed). */
@@ -84,7 +65,7 @@ describe('the first hour in the workbench', function () {
     const s = sb!;
     await w.openViewContainer('CDF Workflows');
     await w.widenSideBar(220);
-    await startFromPalette(w, 'CDF Workflows: Add Connection...');
+    await w.startFromPalette('CDF Workflows: Add Connection...', { x: 1100, y: 600 });
     await answer(w, /Name of the connection/, 'Production');
     await answer(w, /Where does the CDF project live/, 'Another base URL');
     await answer(w, /API base URL/, s.baseUrl);
@@ -121,7 +102,7 @@ describe('the first hour in the workbench', function () {
   it('moves the elapsed time of a running execution on by itself', async () => {
     const w = wb();
     // Back to the sandbox connection the demo runs on.
-    await startFromPalette(w, 'CDF Workflows: Switch Connection...');
+    await w.startFromPalette('CDF Workflows: Switch Connection...', { x: 1100, y: 600 });
     await answer(w, /Connection to use/, 'Local sandbox');
     await expand(w, /^Local sandbox/);
     await expand(w, /^monthly-reprocessing/);

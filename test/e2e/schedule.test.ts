@@ -14,41 +14,16 @@ function quickInput(w: Workbench): { widget: Locator; input: Locator; message: L
   return { widget, input: widget.locator('.quick-input-box input').first(), message: widget.locator('.quick-input-message'), title: widget.locator('.quick-input-title') };
 }
 
-/** Waits until the quick input shows text matching `expect` (title, prompt, placeholder, message or items). */
-async function showing(w: Workbench, expect: RegExp): Promise<void> {
-  await w.page.waitForFunction(
-    ([source, flags]) => {
-      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
-      if (!widget || widget.style.display === 'none') return false;
-      const text = `${widget.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}\n${widget.innerText}`;
-      return new RegExp(source, flags).test(text);
-    },
-    [expect.source, expect.flags] as const,
-    { timeout: 30_000 },
-  );
-}
-
 /**
  * Answers the quick input once it shows `expect`: types `text` (filtering a pick, or filling a box) and
  * accepts. A pick's items may load after its placeholder shows: Enter waits for the first row.
  */
 async function answer(w: Workbench, expect: RegExp, text?: string, screenshot?: string, pick = true): Promise<void> {
-  await showing(w, expect);
+  await w.quickInputShowing(expect);
   if (pick) await quickInput(w).widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
   if (text !== undefined) await quickInput(w).input.fill(text);
   if (screenshot) await w.screenshot(screenshot);
   await w.page.keyboard.press('Enter');
-}
-
-/** Starts a command from the palette whose first prompt reuses the quick input (Workbench.runCommand waits for it to close). */
-async function startFromPalette(w: Workbench, title: string): Promise<void> {
-  await w.page.keyboard.press('F1');
-  const q = quickInput(w);
-  await q.input.waitFor({ timeout: 30_000 });
-  await q.input.fill(`>${title}`);
-  await w.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: 30_000 });
-  // No hover tooltip over the quick input's title in screenshots.
-  await w.page.mouse.move(700, 600);
 }
 
 describe('schedule wizard in the workbench', function () {
@@ -74,7 +49,8 @@ describe('schedule wizard in the workbench', function () {
     // Wider, so that schedule names and descriptions show in the screenshots.
     await w.widenSideBar(260);
     await w.treeItem(new RegExp(`^${WORKFLOW}`)).waitFor({ timeout: 60_000 });
-    await startFromPalette(w, 'CDF Workflows: Schedule Workflow...');
+    // No hover tooltip over the quick input's title in screenshots.
+    await w.startFromPalette('CDF Workflows: Schedule Workflow...', { x: 700, y: 600 });
 
     await answer(w, /Workflow to schedule/, WORKFLOW);
     await answer(w, /Version of daily-report/);
@@ -83,7 +59,7 @@ describe('schedule wizard in the workbench', function () {
     // The cron step: a refusal names the field, then the preview of a good expression.
     const q = quickInput(w);
     // The box's prompt gives way to the live preview of its initial value as soon as that is computed.
-    await showing(w, /Cron expression in UTC|\(UTC\) · next run /);
+    await w.quickInputShowing(/Cron expression in UTC|\(UTC\) · next run /);
     await q.input.fill('30 25 * * 1-5');
     await q.message.filter({ hasText: /25 in the hour field/ }).waitFor({ timeout: 10_000 });
     assert.match(await q.message.innerText(), /is out of range; the hour field takes 0-23/);
@@ -99,7 +75,7 @@ describe('schedule wizard in the workbench', function () {
     await w.page.keyboard.press('Enter');
 
     // The next step lists the next five runs, one per row.
-    await showing(w, /the next runs\. Enter to continue/);
+    await w.quickInputShowing(/the next runs\. Enter to continue/);
     await q.widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Change the cron expression' }).waitFor({ timeout: 10_000 });
     const rows = await q.widget.locator('.quick-input-list .monaco-list-row').allInnerTexts();
     assert.equal(rows.filter(r => / 5:30\sAM UTC · [67]:30\sAM GMT\+[12] \(Europe\/Oslo\)/.test(r)).length, 5, rows.join(' | '));
@@ -110,8 +86,8 @@ describe('schedule wizard in the workbench', function () {
     await answer(w, /Client credentials the schedule runs as/);
     await answer(w, /Schedule name/, undefined, undefined, false);
     // The review: with no input the version lacks reportDate, so Enter lands on that warning, not on Deploy.
-    await showing(w, /Review the warning, then choose Deploy/);
-    await showing(w, /Create trigger function "workflow-trigger"/);
+    await w.quickInputShowing(/Review the warning, then choose Deploy/);
+    await w.quickInputShowing(/Create trigger function "workflow-trigger"/);
     assert.match(await w.page.locator('.quick-input-list .monaco-list-row.focused').first().innerText(), /The input lacks 1 value the version reads/);
     await w.screenshot('schedule-wizard-review');
     await answer(w, /Deploy/, 'Deploy');

@@ -200,6 +200,33 @@ export class Workbench {
     await input.waitFor({ state: 'hidden', timeout: TIMEOUT_MS });
   }
 
+  /**
+   * Starts a command from the palette whose first prompt reuses the quick input (runCommand waits for the
+   * input to close, which these never do), then moves the mouse to `rest` so no hover covers the prompt.
+   */
+  async startFromPalette(title: string, rest: { x: number; y: number }): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input').first();
+    await input.waitFor({ timeout: TIMEOUT_MS });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: TIMEOUT_MS });
+    await this.page.mouse.move(rest.x, rest.y);
+  }
+
+  /** Waits until the quick input shows text matching `expect` (title, prompt, placeholder, message or items). */
+  async quickInputShowing(expect: RegExp): Promise<void> {
+    await this.page.waitForFunction(
+      ([source, flags]) => {
+        const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+        if (!widget || widget.style.display === 'none') return false;
+        const text = `${widget.querySelector('.quick-input-box input')?.getAttribute('placeholder') ?? ''}\n${widget.innerText}`;
+        return new RegExp(source, flags).test(text);
+      },
+      [expect.source, expect.flags] as const,
+      { timeout: TIMEOUT_MS },
+    );
+  }
+
   /** The newest notification toast whose message matches, e.g. notificationToast(/^Run of .* completed/) (anchors apply to the message). */
   notificationToast(text: string | RegExp): Locator {
     const message = this.page.locator('.notification-list-item-message', { hasText: text });
