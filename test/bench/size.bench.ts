@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundleOutput } from '../support/bundle';
 import { gzipSync, unzipSync } from 'fflate';
 
 const VSIX_BUDGET_KB = 500;
@@ -79,23 +79,7 @@ function requireMs(file: string): number {
  * the bundle. Groups: the yaml library, the definition features and the HTTP client.
  */
 async function bundleParts(): Promise<void> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, 'src', 'extension.ts')],
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    write: false,
-    outdir: path.join(REPO_ROOT, 'out', 'size-bench'),
-    external: ['vscode'],
-    platform: 'node',
-    mainFields: ['module', 'main'],
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
-  if (!output) return;
+  const output = await bundleOutput(REPO_ROOT, 'src/extension.ts');
   const groups: [string, RegExp][] = [
     ['the yaml library', /^node_modules\/yaml\//],
     ['definition features (src/core/definition, src/vscode/definitions)', /^src\/(core\/definition|vscode\/definitions)\//],

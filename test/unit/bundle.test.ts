@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { bundleOutput } from '../support/bundle';
 
 // What the two bundles hold, built the way `npm run build:ext` builds them (package.json): the .vsix has a
 // 500 KB budget, and these are the libraries that once filled most of it.
@@ -9,23 +9,7 @@ const root = path.join(__dirname, '../../..');
 
 /** The source files that contribute bytes to the bundle of `entry` (esbuild lists tree-shaken ones too, at 0 bytes). */
 async function inputsOf(entry: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [path.join(root, entry)],
-    absWorkingDir: root,
-    bundle: true,
-    write: false,
-    outdir: path.join(root, 'out', 'bundle-test'),
-    external: ['vscode'],
-    platform: 'node',
-    mainFields: ['module', 'main'],
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const metafile: Metafile = result.metafile;
-  const [output] = Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined);
+  const output = await bundleOutput(root, entry);
   return Object.entries(output.inputs)
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([file]) => file);
