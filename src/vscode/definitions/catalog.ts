@@ -101,16 +101,18 @@ export class DefinitionCatalog extends DisposableBase {
         this.emitter.fire();
       }),
     );
-    const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
-    for (const uri of files) await this.indexFile(uri);
+    await this.indexAll();
     this.indexed = true;
     if (!this.isDisposed) this.emitter.fire();
   }
 
   private async reindexAll(): Promise<void> {
-    const files = await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000);
-    for (const uri of files) await this.indexFile(uri);
+    await this.indexAll();
     if (!this.isDisposed) this.emitter.fire();
+  }
+
+  private async indexAll(): Promise<void> {
+    for (const uri of await vscode.workspace.findFiles(DEFINITION_GLOB, EXCLUDE_GLOB, 5000)) await this.indexFile(uri);
   }
 
   /** Re-reads one file into the index (an open editor's text wins over the disk). */
